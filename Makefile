@@ -1,0 +1,70 @@
+# Smartstadt – every target works on a fresh clone and can run again without harm.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell scripts/find-python)
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+# Local targets run in the embedded profile: debug pages, demo accounts. Production sets DEBUG=0 and its secrets.
+export DEBUG ?= 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run test test-fast check bench system-deps browser-deps messages clean
+
+help:
+	@echo "make run    – installieren, Demo-Region laden, Plattform auf http://127.0.0.1:$(PORT) starten"
+	@echo "make test   – alle Tests (Browser-Tests, wo Chromium vorhanden ist)"
+	@echo "make check  – ruff, mypy, Migrationen, Templates, Übersetzungen"
+	@echo "make bench  – Messungen nach bench/results.json"
+	@echo "make install – nur installieren (virtualenv, npm, statische Dateien, Migrationen)"
+
+system-deps:
+	@scripts/ensure-debian-packages gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+
+browser-deps:
+	@scripts/ensure-debian-packages chromium chromium-driver fonts-dejavu-core || \
+		echo "Chromium fehlt: die Browser-Tests werden übersprungen."
+
+$(PY_STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: system-deps $(PY_STAMP) $(NODE_STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+	$(PY) manage.py collectstatic --noinput --verbosity=0
+	$(PY) manage.py migrate --noinput --verbosity=0
+
+run: install
+	$(PY) manage.py load_demo
+	$(PY) manage.py show_demo_logins --url http://127.0.0.1:$(PORT)
+	$(PY) manage.py serve --port $(PORT)
+
+test: install browser-deps
+	$(PY) -m pytest
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run --verbosity=1
+	$(VENV)/bin/djlint templates --lint
+	$(PY) scripts/check_translations.py
+
+bench: install
+	$(PY) bench/run.py
+
+messages: $(PY_STAMP)
+	$(PY) manage.py makemessages --locale=de --locale=en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	$(PY) scripts/fill_english_catalogue.py
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+
+clean:
+	rm -rf $(VENV) node_modules var

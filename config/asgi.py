@@ -1,0 +1,11 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+application = get_asgi_application()
+
+from smartstadt.core.startup import refuse_insecure_configuration  # noqa: E402
+
+refuse_insecure_configuration()

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+def worker_command() -> list[str]:
+    """The worker that matches the configured task backend."""
+    command = "redis_worker" if settings.TASKS_BACKEND == "redis" else "db_worker"
+    return [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), command]
+
+
+class Command(BaseCommand):
+    help = (
+        "Startet die Plattform wie im eingebetteten Profil: Webserver und Hintergrund-Worker in einer "
+        "Prozessgruppe. Endet der Server, endet auch der Worker."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true", help="Ohne Hintergrund-Worker starten")
+        parser.add_argument(
+            "--gunicorn", action="store_true", help="gunicorn statt des Django-Entwicklungsservers verwenden"
+        )
+        parser.add_argument("--workers", type=int, default=2, help="Anzahl der gunicorn-Prozesse")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker = None
+        if not options["no_worker"]:
+            worker = subprocess.Popen(worker_command())  # noqa: S603  (our own manage.py)
+            self.stdout.write(f"Hintergrund-Worker gestartet (PID {worker.pid}).")
+        try:
+            if options["gunicorn"]:
+                address = f"{options['host']}:{options['port']}"
+                subprocess.run(  # noqa: S603
+                    [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", address,
+                     "--workers", str(options["workers"]), "--access-logfile", "-"],
+                    check=False,
+                    cwd=settings.BASE_DIR,
+                )
+            else:
+                call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

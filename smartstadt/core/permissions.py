@@ -1,0 +1,163 @@
+"""Named permission rules: who may do what, by role and scope.
+
+The roles of DESIGN.md map to predicates here. Apps register their permissions with these predicates in their
+own ``permissions.py``; views and services ask ``user.has_perm(name, obj)`` and never look at roles directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+
+from .models import Membership, Role
+
+_CACHE_ATTR = "_smartstadt_roles"
+
+
+@dataclass(frozen=True)
+class RoleSet:
+    """All scoped roles of one user, read once per request."""
+
+    team_municipalities: frozenset[int] = frozenset()
+    moderator_municipalities: frozenset[int] = frozenset()
+    expert_municipalities: frozenset[int] = frozenset()
+    editor_organisations: frozenset[int] = frozenset()
+    # Municipalities of the organisations a user edits: editors belong to their municipality, too.
+    editor_municipalities: frozenset[int] = frozenset()
+    regions: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def member_municipalities(self) -> frozenset[int]:
+        return (
+            self.team_municipalities
+            | self.moderator_municipalities
+            | self.expert_municipalities
+            | self.editor_municipalities
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.member_municipalities or self.editor_organisations)
+
+
+def roles_of(user: Any) -> RoleSet:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return RoleSet()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    team, moderator, expert, organisations, org_municipalities, regions = set(), set(), set(), set(), set(), set()
+    rows = Membership.objects.filter(user=user).values_list(
+        "role",
+        "municipality_id",
+        "municipality__region_id",
+        "organisation_id",
+        "organisation__municipality_id",
+        "organisation__municipality__region_id",
+    )
+    for role, municipality_id, region_id, organisation_id, org_municipality_id, org_region_id in rows:
+        if role == Role.EDITOR:
+            organisations.add(organisation_id)
+            org_municipalities.add(org_municipality_id)
+            if org_region_id:
+                regions.add(org_region_id)
+            continue
+        if region_id:
+            regions.add(region_id)
+        {Role.SMART_CITY_TEAM: team, Role.MODERATOR: moderator, Role.EXPERT: expert}[Role(role)].add(
+            municipality_id
+        )
+    result = RoleSet(
+        team_municipalities=frozenset(team),
+        moderator_municipalities=frozenset(moderator),
+        expert_municipalities=frozenset(expert),
+        editor_organisations=frozenset(organisations),
+        editor_municipalities=frozenset(org_municipalities),
+        regions=frozenset(regions),
+    )
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the per-request cache after roles changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def municipality_id_of(obj: Any) -> int | None:
+    """The municipality a record belongs to, for any record that has one."""
+    if obj is None:
+        return None
+    if getattr(obj, "_meta", None) is not None and obj._meta.label == "regions.Municipality":
+        return int(obj.pk)
+    if hasattr(obj, "municipality_id"):
+        return obj.municipality_id  # type: ignore[no-any-return]
+    if hasattr(obj, "framework"):
+        return municipality_id_of(obj.framework)
+    return None
+
+
+def organisation_id_of(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if getattr(obj, "_meta", None) is not None and obj._meta.label == "regions.Organisation":
+        return int(obj.pk)
+    return getattr(obj, "organisation_id", None)
+
+
+@rules.predicate
+def is_platform_admin(user: Any) -> bool:
+    return bool(user and user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def is_registered(user: Any) -> bool:
+    """Citizen: every active, signed-in user."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_team_of(user: Any, obj: Any) -> bool:
+    municipality_id = municipality_id_of(obj)
+    return municipality_id is not None and municipality_id in roles_of(user).team_municipalities
+
+
+@rules.predicate
+def is_moderator_of(user: Any, obj: Any) -> bool:
+    municipality_id = municipality_id_of(obj)
+    return municipality_id is not None and municipality_id in roles_of(user).moderator_municipalities
+
+
+@rules.predicate
+def is_expert_of(user: Any, obj: Any) -> bool:
+    municipality_id = municipality_id_of(obj)
+    return municipality_id is not None and municipality_id in roles_of(user).expert_municipalities
+
+
+@rules.predicate
+def is_editor_of(user: Any, obj: Any) -> bool:
+    organisation_id = organisation_id_of(obj)
+    return organisation_id is not None and organisation_id in roles_of(user).editor_organisations
+
+
+@rules.predicate
+def is_member_of(user: Any, obj: Any) -> bool:
+    """Any scoped role in the record's municipality."""
+    municipality_id = municipality_id_of(obj)
+    return municipality_id is not None and municipality_id in roles_of(user).member_municipalities
+
+
+@rules.predicate
+def has_any_role(user: Any) -> bool:
+    return not roles_of(user).is_empty
+
+
+is_staff_member = is_platform_admin | has_any_role
+
+
+rules.add_perm("core.grant_role", is_platform_admin | is_team_of)
+rules.add_perm("core.view_history", is_platform_admin | is_team_of | is_editor_of)
+rules.add_perm("core.access_workspace", is_staff_member)

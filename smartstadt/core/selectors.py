@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+
+from .history import history_for
+from .models import ChangeRecord, Membership
+
+
+def membership_list(*, user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related(
+        "municipality", "organisation", "organisation__municipality"
+    )
+
+
+def change_history_for(*, viewer: Any, obj: Model) -> QuerySet[ChangeRecord]:
+    """The history of a record, for those allowed to see who changed it."""
+    if not viewer.has_perm("core.view_history", obj):
+        raise PermissionDenied
+    return history_for(obj)
+
+
+def changes_by(*, user: Any, limit: int = 20) -> QuerySet[ChangeRecord]:
+    return ChangeRecord.objects.filter(actor=user).select_related("content_type")[:limit]

@@ -1,0 +1,114 @@
+"""The demo region, loaded idempotently from the real facts in ``demo/data`` (copied from the shared data set).
+
+Each capability contributes steps; ``manage.py load_demo`` runs them in order. A step upserts records by
+their natural key, so running the loader twice changes nothing and writes no second history row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import models
+from django.utils.text import slugify
+
+from smartstadt.core.history import save_tracked, snapshot
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SYSTEM_LABEL = "Demo-Daten"
+
+
+def german_slug(text: str, max_length: int = 90) -> str:
+    """URL names from German names: umlauts spelled out, as German URLs usually do."""
+    for source, target in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")):
+        text = text.replace(source, target)
+    return slugify(text.replace("/", " "))[:max_length].strip("-")
+
+
+@cache
+def read_yaml(name: str) -> Any:
+    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@cache
+def read_jsonl(name: str) -> list[dict[str, Any]]:
+    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@dataclass
+class LoadReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    messages: list[str] = field(default_factory=list)
+
+    def note(self, model: type[models.Model], outcome: str) -> None:
+        self.counts[f"{model._meta.verbose_name_plural}: {outcome}"] += 1
+
+
+def upsert[M: models.Model](
+    model: type[M],
+    report: LoadReport,
+    *,
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    m2m: dict[str, list[Any]] | None = None,
+) -> M:
+    """Create or update one record by its natural key; history only when something changed."""
+    instance = model._default_manager.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo")
+        report.note(model, "neu")
+        return instance
+    before = snapshot(instance)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    after = {**snapshot(instance)}
+    for name, related in (m2m or {}).items():
+        after[name] = sorted(obj.pk if isinstance(obj, models.Model) else obj for obj in related)
+    if after == before:
+        report.note(model, "unverändert")
+        return instance
+    save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo")
+    report.note(model, "aktualisiert")
+    return instance
+
+
+Step = Callable[[LoadReport], None]
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    run: Step
+
+
+_STEPS: list[tuple[int, DemoStep]] = []
+
+
+def demo_step(name: str, order: int) -> Callable[[Step], Step]:
+    """Register a loader step; later capabilities add theirs with a higher order."""
+
+    def register(func: Step) -> Step:
+        if all(existing.name != name for _order, existing in _STEPS):
+            _STEPS.append((order, DemoStep(name=name, run=func)))
+        return func
+
+    return register
+
+
+def demo_steps() -> Iterator[DemoStep]:
+    # Importing the modules registers their steps.
+    from smartstadt.core import demo as _core_demo  # noqa: F401
+    from smartstadt.frameworks import demo as _frameworks_demo  # noqa: F401
+    from smartstadt.regions import demo as _regions_demo  # noqa: F401
+
+    for _order, step in sorted(_STEPS, key=lambda item: item[0]):
+        yield step
