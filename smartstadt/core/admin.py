@@ -68,7 +68,7 @@ class SmartstadtUserAdmin(UserAdmin):
     list_display = ["username", "display_name", "email", "is_active", "is_superuser", "is_demo", "last_login"]
     list_filter = ["is_active", "is_superuser", "is_demo", "memberships__role"]
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
-    fieldsets = (*UserAdmin.fieldsets, (_("Smartstadt"), {"fields": ("display_name", "is_demo")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), (_("Smartstadt"), {"fields": ("display_name", "is_demo")}))
     inlines = [MembershipInline]
 
 
@@ -104,11 +104,37 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 class SiteProfileAdmin(HistoryAdminMixin):
     list_display = ["operator_name", "email", "accessibility_status", "updated_at"]
     fieldsets = (
-        (_("Imprint"), {"fields": ("operator_name", "address", "represented_by", "email", "phone", "vat_id",
-                                   "supervisory_authority", "content_responsible")}),
-        (_("Privacy notice"), {"fields": ("data_protection_officer", "data_protection_authority", "hosting")}),
-        (_("Accessibility statement"), {"fields": ("accessibility_status", "accessibility_known_issues",
-                                                   "accessibility_contact", "enforcement_body", "statement_date")}),
+        (
+            _("Imprint"),
+            {
+                "fields": (
+                    "operator_name",
+                    "address",
+                    "represented_by",
+                    "email",
+                    "phone",
+                    "vat_id",
+                    "supervisory_authority",
+                    "content_responsible",
+                )
+            },
+        ),
+        (
+            _("Privacy notice"),
+            {"fields": ("data_protection_officer", "data_protection_authority", "hosting")},
+        ),
+        (
+            _("Accessibility statement"),
+            {
+                "fields": (
+                    "accessibility_status",
+                    "accessibility_known_issues",
+                    "accessibility_contact",
+                    "enforcement_body",
+                    "statement_date",
+                )
+            },
+        ),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

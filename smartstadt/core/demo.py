@@ -26,16 +26,41 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("team-oberhausen", "Smart-City-Team Oberhausen", "Smart-City-Team der Stadt Oberhausen",
-                Role.SMART_CITY_TEAM, municipality="oberhausen"),
-    DemoAccount("redaktion-stoag", "Redaktion STOAG", "Redaktion der STOAG Stadtwerke Oberhausen AG",
-                Role.EDITOR, organisation="oberhausen/stoag"),
-    DemoAccount("moderation-oberhausen", "Moderation Oberhausen", "Moderation der Beteiligung in Oberhausen",
-                Role.MODERATOR, municipality="oberhausen"),
-    DemoAccount("expertin-oberhausen", "Expertin Smart City", "Externe Expertin für Oberhausen",
-                Role.EXPERT, municipality="oberhausen"),
-    DemoAccount("team-muelheim", "Smart-City-Team Mülheim", "Smart-City-Team der Stadt Mülheim an der Ruhr",
-                Role.SMART_CITY_TEAM, municipality="muelheim-an-der-ruhr"),
+    DemoAccount(
+        "team-oberhausen",
+        "Smart-City-Team Oberhausen",
+        "Smart-City-Team der Stadt Oberhausen",
+        Role.SMART_CITY_TEAM,
+        municipality="oberhausen",
+    ),
+    DemoAccount(
+        "redaktion-stoag",
+        "Redaktion STOAG",
+        "Redaktion der STOAG Stadtwerke Oberhausen AG",
+        Role.EDITOR,
+        organisation="oberhausen/stoag",
+    ),
+    DemoAccount(
+        "moderation-oberhausen",
+        "Moderation Oberhausen",
+        "Moderation der Beteiligung in Oberhausen",
+        Role.MODERATOR,
+        municipality="oberhausen",
+    ),
+    DemoAccount(
+        "expertin-oberhausen",
+        "Expertin Smart City",
+        "Externe Expertin für Oberhausen",
+        Role.EXPERT,
+        municipality="oberhausen",
+    ),
+    DemoAccount(
+        "team-muelheim",
+        "Smart-City-Team Mülheim",
+        "Smart-City-Team der Stadt Mülheim an der Ruhr",
+        Role.SMART_CITY_TEAM,
+        municipality="muelheim-an-der-ruhr",
+    ),
     DemoAccount("buergerin", "Bürgerin aus Sterkrade", "Bürgerin (registriert, mit Anzeigenamen)"),
     DemoAccount("admin", "Plattform-Administration", "Plattform-Administration (Django-Admin)", superuser=True),
 ]
@@ -50,7 +75,10 @@ def load_demo_users(report: LoadReport) -> None:
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=account.username,
-            defaults={"display_name": account.display_name, "email": f"{account.username}@demo.smartstadt.invalid"},
+            defaults={
+                "display_name": account.display_name,
+                "email": f"{account.username}@demo.smartstadt.invalid",
+            },
         )
         user.display_name = account.display_name
         user.is_demo = True
@@ -69,9 +97,7 @@ def load_demo_users(report: LoadReport) -> None:
             organisation = Organisation.objects.get(municipality__slug=municipality_slug, slug=organisation_slug)
         else:
             municipality = Municipality.objects.get(slug=account.municipality)
-        membership_grant(
-            actor=None, user=user, role=account.role, municipality=municipality, organisation=organisation
-        )
+        membership_grant(actor=None, user=user, role=account.role, municipality=municipality, organisation=organisation)
 
 
 @demo_step("Demo-Konten", order=90)

@@ -179,14 +179,15 @@ class SiteProfile(models.Model):
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     vat_id = models.CharField(_("VAT identification number"), max_length=40, blank=True)
     supervisory_authority = models.TextField(_("supervisory authority"), blank=True)
-    content_responsible = models.TextField(
-        _("responsible for content (§ 18 (2) MStV)"), blank=True
-    )
+    content_responsible = models.TextField(_("responsible for content (§ 18 (2) MStV)"), blank=True)
     data_protection_officer = models.TextField(_("data protection officer"), blank=True)
     data_protection_authority = models.TextField(_("data protection supervisory authority"), blank=True)
     hosting = models.TextField(_("hosting provider"), blank=True)
     accessibility_status = models.CharField(
-        _("accessibility status"), max_length=16, choices=AccessibilityStatus.choices, default=AccessibilityStatus.PARTIAL
+        _("accessibility status"),
+        max_length=16,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.PARTIAL,
     )
     accessibility_known_issues = models.TextField(_("known accessibility barriers"), blank=True)
     accessibility_contact = models.TextField(_("accessibility feedback contact"), blank=True)

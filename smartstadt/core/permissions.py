@@ -48,7 +48,12 @@ def roles_of(user: Any) -> RoleSet:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    team, moderator, expert, organisations, org_municipalities, regions = set(), set(), set(), set(), set(), set()
+    team: set[int] = set()
+    moderator: set[int] = set()
+    expert: set[int] = set()
+    organisations: set[int] = set()
+    org_municipalities: set[int] = set()
+    regions: set[int] = set()
     rows = Membership.objects.filter(user=user).values_list(
         "role",
         "municipality_id",
@@ -66,9 +71,7 @@ def roles_of(user: Any) -> RoleSet:
             continue
         if region_id:
             regions.add(region_id)
-        {Role.SMART_CITY_TEAM: team, Role.MODERATOR: moderator, Role.EXPERT: expert}[Role(role)].add(
-            municipality_id
-        )
+        {Role.SMART_CITY_TEAM: team, Role.MODERATOR: moderator, Role.EXPERT: expert}[Role(role)].add(municipality_id)
     result = RoleSet(
         team_municipalities=frozenset(team),
         moderator_municipalities=frozenset(moderator),
@@ -94,7 +97,7 @@ def municipality_id_of(obj: Any) -> int | None:
     if getattr(obj, "_meta", None) is not None and obj._meta.label == "regions.Municipality":
         return int(obj.pk)
     if hasattr(obj, "municipality_id"):
-        return obj.municipality_id  # type: ignore[no-any-return]
+        return obj.municipality_id
     if hasattr(obj, "framework"):
         return municipality_id_of(obj.framework)
     return None

@@ -45,10 +45,11 @@ class RedisBackend(BaseTaskBackend):
     def __init__(self, alias: str, params: dict[str, Any]) -> None:
         super().__init__(alias, params)
         self.url: str = self.options.get("url") or "redis://127.0.0.1:6379/0"
-        self._client: redis.Redis | None = None
+        self._client: Any = None
 
     @property
-    def client(self) -> redis.Redis:
+    def client(self) -> Any:
+        # Typed loosely: redis-py annotates every call as "value or awaitable", which says nothing here.
         if self._client is None:
             self._client = redis.Redis.from_url(self.url, decode_responses=True)
         return self._client
@@ -65,7 +66,7 @@ class RedisBackend(BaseTaskBackend):
     def enqueue(self, task: Task, args: Any, kwargs: Any) -> TaskResult:
         self.validate_task(task)
         now = timezone.now()
-        result = TaskResult(
+        result: TaskResult = TaskResult(
             task=task,
             id=get_random_string(32),
             status=TaskResultStatus.READY,
@@ -110,7 +111,7 @@ class RedisBackend(BaseTaskBackend):
     def _result_from(self, result_id: str, data: dict[str, str]) -> TaskResult:
         task_obj = import_string(data["task_path"])
         task = task_obj.using(queue_name=data["queue_name"], run_after=_parse(data.get("run_after")))
-        result = TaskResult(
+        result: TaskResult = TaskResult(
             task=task,
             id=result_id,
             status=TaskResultStatus(data["status"]),
@@ -151,10 +152,14 @@ class RedisBackend(BaseTaskBackend):
     def run(self, result_id: str, worker_id: str) -> TaskResult:
         key = self._key(result_id)
         started = timezone.now()
-        worker_ids = json.loads(self.client.hget(key, "worker_ids") or "[]") + [worker_id]
+        worker_ids = [*json.loads(self.client.hget(key, "worker_ids") or "[]"), worker_id]
         self.client.hset(
             key,
-            mapping={"status": TaskResultStatus.RUNNING, "started_at": _iso(started) or "", "worker_ids": json.dumps(worker_ids)},
+            mapping={
+                "status": TaskResultStatus.RUNNING,
+                "started_at": _iso(started) or "",
+                "worker_ids": json.dumps(worker_ids),
+            },
         )
         result = self.get_result(result_id)
         task_started.send(type(self), task_result=result)
@@ -163,12 +168,17 @@ class RedisBackend(BaseTaskBackend):
                 value = result.task.call(TaskContext(task_result=result), *result.args, **result.kwargs)
             else:
                 value = result.task.call(*result.args, **result.kwargs)
-            update = {"status": TaskResultStatus.SUCCESSFUL, "return_value": json.dumps(normalize_json(value))}
+            update = {
+                "status": TaskResultStatus.SUCCESSFUL,
+                "return_value": json.dumps(normalize_json(value)),
+            }
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # a failing task must not stop the worker
             logger.exception("Task %s failed", result_id)
-            errors = [*({"exception_class_path": e.exception_class_path, "traceback": e.traceback} for e in result.errors)]
+            errors = [
+                *({"exception_class_path": e.exception_class_path, "traceback": e.traceback} for e in result.errors)
+            ]
             errors.append(
                 {
                     "exception_class_path": f"{type(error).__module__}.{type(error).__qualname__}",

@@ -26,7 +26,15 @@ SYSTEM_LABEL = "Demo-Daten"
 
 def german_slug(text: str, max_length: int = 90) -> str:
     """URL names from German names: umlauts spelled out, as German URLs usually do."""
-    for source, target in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")):
+    for source, target in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("Ä", "Ae"),
+        ("Ö", "Oe"),
+        ("Ü", "Ue"),
+        ("ß", "ss"),
+    ):
         text = text.replace(source, target)
     return slugify(text.replace("/", " "))[:max_length].strip("-")
 

@@ -172,7 +172,8 @@ def load_oberhausen_frameworks(report: LoadReport) -> None:
             "name": "Themenfelder des iSTEP Oberhausen",
             "short_name": "iSTEP",
             "description": (
-                "Themenfelder des integrierten Stadtentwicklungsprozesses (iSTEP). " + istep["note"]
+                "Themenfelder des integrierten Stadtentwicklungsprozesses (iSTEP). "
+                + istep["note"]
                 + " Die Smart-City-Strategie 2024 bezieht sich auf: "
                 + ", ".join(istep["smart_city_strategie_themenfelder_2024"]["items"])
                 + "."

@@ -68,7 +68,9 @@ class Framework(models.Model):
 class Term(models.Model):
     """One tag of a framework; terms nest (Giffinger dimension → factor)."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="terms", verbose_name=_("framework"))
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="terms", verbose_name=_("framework")
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -96,7 +98,7 @@ class Term(models.Model):
         return self.label
 
     def clean(self) -> None:
-        if self.parent_id is None:
+        if self.parent is None:
             return
         if self.parent.framework_id != self.framework_id:
             raise ValidationError({"parent": _("The broader term must belong to the same framework.")})

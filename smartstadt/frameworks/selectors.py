@@ -24,19 +24,19 @@ class DimensionCount:
 
 # Records tagged with framework terms, as (key, label, many-to-many through model getter, column of the record).
 # Later capabilities (inventory entries, measures) register themselves here, so the start page counts them too.
-TAGGED_SOURCES: list[tuple[str, str, Any, str]] = []
+TAGGED_SOURCES: list[tuple[str, Any, Any, str]] = []
 
 
-def register_tagged_source(key: str, label: str, through: Any, record_column: str) -> None:
+def register_tagged_source(key: str, label: Any, through: Any, record_column: str) -> None:
     if all(existing[0] != key for existing in TAGGED_SOURCES):
         TAGGED_SOURCES.append((key, label, through, record_column))
 
 
 def framework_list(*, municipality_id: int | None = None) -> QuerySet[Framework]:
-    frameworks = Framework.objects.select_related("municipality").annotate(term_count=Count("terms"))
+    frameworks = Framework.objects.select_related("municipality")
     if municipality_id is not None:
         frameworks = frameworks.visible_for_municipality(municipality_id)
-    return frameworks.order_by("municipality__name", "order", "name")
+    return frameworks.annotate(term_count=Count("terms")).order_by("municipality__name", "order", "name")
 
 
 def get_framework(*, slug: str) -> Framework:
@@ -44,7 +44,9 @@ def get_framework(*, slug: str) -> Framework:
         Prefetch("children", queryset=Term.objects.order_by("order", "label"))
     )
     return get_object_or_404(
-        Framework.objects.select_related("municipality").prefetch_related(Prefetch("terms", queryset=top_terms, to_attr="top_terms")),
+        Framework.objects.select_related("municipality").prefetch_related(
+            Prefetch("terms", queryset=top_terms, to_attr="top_terms")
+        ),
         slug=slug,
     )
 

@@ -20,7 +20,9 @@ def framework_create(*, actor: Any, slug: str, name: str, municipality: Any = No
 
 
 @transaction.atomic
-def term_create(*, actor: Any, framework: Framework, code: str, label: str, parent: Term | None = None, **fields: Any) -> Term:
+def term_create(
+    *, actor: Any, framework: Framework, code: str, label: str, parent: Term | None = None, **fields: Any
+) -> Term:
     if actor is not None and not actor.has_perm("frameworks.change_framework", framework):
         raise PermissionDenied
     return save_tracked(Term(framework=framework, code=code, label=label, parent=parent, **fields), actor=actor)

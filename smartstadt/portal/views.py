@@ -145,4 +145,3 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html", {"profile": SiteProfile.current()})
-

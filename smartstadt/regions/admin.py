@@ -21,7 +21,7 @@ class RegionAdmin(HistoryAdminMixin):
 
     @admin.display(description=_("municipalities"), ordering="n")
     def municipality_count(self, obj: Region) -> int:
-        return obj.n  # type: ignore[attr-defined,no-any-return]
+        return obj.n  # type: ignore[attr-defined]
 
 
 class DistrictInline(admin.TabularInline):
@@ -45,7 +45,7 @@ class MunicipalityAdmin(HistoryAdminMixin):
 
     @admin.display(description=_("organisations"), ordering="n")
     def organisation_count(self, obj: Municipality) -> int:
-        return obj.n  # type: ignore[attr-defined,no-any-return]
+        return obj.n  # type: ignore[attr-defined]
 
 
 @admin.register(District)

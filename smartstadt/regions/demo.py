@@ -7,7 +7,15 @@ from typing import Any
 
 from smartstadt.demo.loader import LoadReport, demo_step, german_slug, read_jsonl, read_yaml, upsert
 
-from .models import District, DistrictKind, Municipality, MunicipalityKind, Organisation, OrganisationKind, Region
+from .models import (
+    District,
+    DistrictKind,
+    Municipality,
+    MunicipalityKind,
+    Organisation,
+    OrganisationKind,
+    Region,
+)
 
 RUHR = [
     "Oberhausen",
@@ -246,7 +254,7 @@ COMPANY_COMPETENCES = {
     "Stadtsparkasse": ["economy"],
 }
 
-OTHER_ACTORS = [
+OTHER_ACTORS: list[dict[str, Any]] = [
     {
         "name": "Fraunhofer-Institut für Umwelt-, Sicherheits- und Energietechnik UMSICHT",
         "short_name": "Fraunhofer UMSICHT",
@@ -373,8 +381,8 @@ def load_oberhausen_organisations(report: LoadReport) -> None:
             },
             OrganisationKind.MUNICIPAL_COMPANY,
         )
-    for spec in OTHER_ACTORS:
-        save(spec, spec["kind"])
+    for actor in OTHER_ACTORS:
+        save(actor, str(actor["kind"]))
 
 
 @demo_step("Regionen und Kommunen", order=20)

@@ -25,11 +25,11 @@ class LinesField(forms.CharField):
 
 class MunicipalityProfileForm(forms.ModelForm):
     guiding_principles = LinesField(
-        label=_("Guiding principles (Leitsätze)"), required=False, help_text=_("One guiding principle per line.")
+        label=_("Guiding principles (Leitsätze)"),
+        required=False,
+        help_text=_("One guiding principle per line."),
     )
-    development_goals = LinesField(
-        label=_("Development goals"), required=False, help_text=_("One goal per line.")
-    )
+    development_goals = LinesField(label=_("Development goals"), required=False, help_text=_("One goal per line."))
 
     class Meta:
         model = Municipality

@@ -47,7 +47,7 @@ def validate_geojson_area(value: Any) -> None:
         return
     if not isinstance(value, dict):
         raise ValidationError(_("The outline must be a GeoJSON object."))
-    geometry = value
+    geometry: Any = value
     if value.get("type") == "Feature":
         geometry = value.get("geometry")
         if not isinstance(geometry, dict):

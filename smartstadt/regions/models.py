@@ -123,7 +123,12 @@ class District(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_as_of = models.DateField(_("population as of"), null=True, blank=True)
     area_km2 = models.DecimalField(
-        _("area in km²"), max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("area in km²"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     geometry = models.JSONField(
         _("outline (GeoJSON)"),
@@ -222,9 +227,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "portal:organisation", kwargs={"municipality": self.municipality.slug, "slug": self.slug}
-        )
+        return reverse("portal:organisation", kwargs={"municipality": self.municipality.slug, "slug": self.slug})
 
     @property
     def label(self) -> Any:

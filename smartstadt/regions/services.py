@@ -77,7 +77,9 @@ def organisation_create(
     _require(actor, "regions.add_organisation", municipality)
     organisation = Organisation(municipality=municipality, name=name, kind=kind, **fields)
     if not organisation.slug:
-        organisation.slug = unique_slug(Organisation, organisation.short_name or name, scope={"municipality": municipality})
+        organisation.slug = unique_slug(
+            Organisation, organisation.short_name or name, scope={"municipality": municipality}
+        )
     return save_tracked(organisation, actor=actor, m2m={"competences": list(competences)})
 
 

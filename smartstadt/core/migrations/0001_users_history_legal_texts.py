@@ -9,99 +9,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('editor', 'Editor'), ('smart_city_team', 'Smart City team'), ('moderator', 'Moderator'), ('expert', 'Expert')], max_length=32, verbose_name='role')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='granted at')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("editor", "Editor"),
+                            ("smart_city_team", "Smart City team"),
+                            ("moderator", "Moderator"),
+                            ("expert", "Expert"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="granted at"),
+                ),
             ],
             options={
-                'verbose_name': 'role assignment',
-                'verbose_name_plural': 'role assignments',
+                "verbose_name": "role assignment",
+                "verbose_name_plural": "role assignments",
             },
         ),
         migrations.CreateModel(
-            name='SiteProfile',
+            name="SiteProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('operator_name', models.CharField(blank=True, max_length=200, verbose_name='operator')),
-                ('address', models.TextField(blank=True, verbose_name='postal address')),
-                ('represented_by', models.CharField(blank=True, max_length=200, verbose_name='represented by')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=60, verbose_name='phone')),
-                ('vat_id', models.CharField(blank=True, max_length=40, verbose_name='VAT identification number')),
-                ('supervisory_authority', models.TextField(blank=True, verbose_name='supervisory authority')),
-                ('content_responsible', models.TextField(blank=True, verbose_name='responsible for content (§ 18 (2) MStV)')),
-                ('data_protection_officer', models.TextField(blank=True, verbose_name='data protection officer')),
-                ('data_protection_authority', models.TextField(blank=True, verbose_name='data protection supervisory authority')),
-                ('hosting', models.TextField(blank=True, verbose_name='hosting provider')),
-                ('accessibility_status', models.CharField(choices=[('full', 'fully compliant'), ('partial', 'partially compliant'), ('none', 'not compliant')], default='partial', max_length=16, verbose_name='accessibility status')),
-                ('accessibility_known_issues', models.TextField(blank=True, verbose_name='known accessibility barriers')),
-                ('accessibility_contact', models.TextField(blank=True, verbose_name='accessibility feedback contact')),
-                ('enforcement_body', models.TextField(blank=True, verbose_name='enforcement procedure (Schlichtungsstelle)')),
-                ('statement_date', models.DateField(blank=True, null=True, verbose_name='statement prepared on')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("operator_name", models.CharField(blank=True, max_length=200, verbose_name="operator")),
+                ("address", models.TextField(blank=True, verbose_name="postal address")),
+                (
+                    "represented_by",
+                    models.CharField(blank=True, max_length=200, verbose_name="represented by"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=60, verbose_name="phone")),
+                (
+                    "vat_id",
+                    models.CharField(blank=True, max_length=40, verbose_name="VAT identification number"),
+                ),
+                ("supervisory_authority", models.TextField(blank=True, verbose_name="supervisory authority")),
+                (
+                    "content_responsible",
+                    models.TextField(blank=True, verbose_name="responsible for content (§ 18 (2) MStV)"),
+                ),
+                (
+                    "data_protection_officer",
+                    models.TextField(blank=True, verbose_name="data protection officer"),
+                ),
+                (
+                    "data_protection_authority",
+                    models.TextField(blank=True, verbose_name="data protection supervisory authority"),
+                ),
+                ("hosting", models.TextField(blank=True, verbose_name="hosting provider")),
+                (
+                    "accessibility_status",
+                    models.CharField(
+                        choices=[
+                            ("full", "fully compliant"),
+                            ("partial", "partially compliant"),
+                            ("none", "not compliant"),
+                        ],
+                        default="partial",
+                        max_length=16,
+                        verbose_name="accessibility status",
+                    ),
+                ),
+                (
+                    "accessibility_known_issues",
+                    models.TextField(blank=True, verbose_name="known accessibility barriers"),
+                ),
+                (
+                    "accessibility_contact",
+                    models.TextField(blank=True, verbose_name="accessibility feedback contact"),
+                ),
+                (
+                    "enforcement_body",
+                    models.TextField(blank=True, verbose_name="enforcement procedure (Schlichtungsstelle)"),
+                ),
+                (
+                    "statement_date",
+                    models.DateField(blank=True, null=True, verbose_name="statement prepared on"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'legal texts of the operator',
-                'verbose_name_plural': 'legal texts of the operator',
+                "verbose_name": "legal texts of the operator",
+                "verbose_name_plural": "legal texts of the operator",
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('display_name', models.CharField(blank=True, help_text='Shown publicly instead of your name. A pseudonym is fine.', max_length=80, verbose_name='display name')),
-                ('is_demo', models.BooleanField(default=False, help_text='Created by load_demo with a published password; refused in production.', verbose_name='demo account')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "display_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly instead of your name. A pseudonym is fine.",
+                        max_length=80,
+                        verbose_name="display name",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Created by load_demo with a published password; refused in production.",
+                        verbose_name="demo account",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ChangeRecord',
+            name="ChangeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64, verbose_name='record id')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='record')),
-                ('action', models.CharField(choices=[('created', 'created'), ('changed', 'changed'), ('deleted', 'deleted')], max_length=16, verbose_name='action')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='changed by (name)')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='changed at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='record type')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("object_id", models.CharField(max_length=64, verbose_name="record id")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="record")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("created", "created"), ("changed", "changed"), ("deleted", "deleted")],
+                        max_length=16,
+                        verbose_name="action",
+                    ),
+                ),
+                ("actor_label", models.CharField(max_length=150, verbose_name="changed by (name)")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="changed at"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                        verbose_name="record type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change record',
-                'verbose_name_plural': 'change history',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "change record",
+                "verbose_name_plural": "change history",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

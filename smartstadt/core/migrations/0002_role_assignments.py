@@ -6,44 +6,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_users_history_legal_texts'),
-        ('regions', '0001_regions_municipalities_organisations'),
+        ("core", "0001_users_history_legal_texts"),
+        ("regions", "0001_regions_municipalities_organisations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='municipality',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='regions.municipality', verbose_name='municipality'),
+            model_name="membership",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="regions.municipality",
+                verbose_name="municipality",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='regions.organisation', verbose_name='organisation'),
+            model_name="membership",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="regions.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='changerecord',
-            index=models.Index(fields=['content_type', 'object_id', '-created_at'], name='change_record_object_idx'),
+            model_name="changerecord",
+            index=models.Index(fields=["content_type", "object_id", "-created_at"], name="change_record_object_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('municipality__isnull', True), ('organisation__isnull', False), ('role', 'editor')), models.Q(models.Q(('role', 'editor'), _negated=True), ('municipality__isnull', False), ('organisation__isnull', True)), _connector='OR'), name='membership_scope_matches_role', violation_error_message='Editors belong to an organisation; all other roles belong to a municipality.'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("municipality__isnull", True), ("organisation__isnull", False), ("role", "editor")),
+                    models.Q(
+                        models.Q(("role", "editor"), _negated=True),
+                        ("municipality__isnull", False),
+                        ("organisation__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_scope_matches_role",
+                violation_error_message="Editors belong to an organisation; all other roles belong to a municipality.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', False)), fields=('user', 'role', 'organisation'), name='membership_unique_per_organisation'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", False)),
+                fields=("user", "role", "organisation"),
+                name="membership_unique_per_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('municipality__isnull', False)), fields=('user', 'role', 'municipality'), name='membership_unique_per_municipality'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("municipality__isnull", False)),
+                fields=("user", "role", "municipality"),
+                name="membership_unique_per_municipality",
+            ),
         ),
     ]

@@ -4,51 +4,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='URL name')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='short name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('verification', models.CharField(choices=[('verified', 'verified against the source'), ('partial', 'partly verified'), ('recollection', 'not verified – editable suggestion'), ('own', 'defined by the municipality')], default='own', max_length=16, verbose_name='verification')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="URL name")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="short name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year")),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("verified", "verified against the source"),
+                            ("partial", "partly verified"),
+                            ("recollection", "not verified – editable suggestion"),
+                            ("own", "defined by the municipality"),
+                        ],
+                        default="own",
+                        max_length=16,
+                        verbose_name="verification",
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source")),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'framework',
-                'verbose_name_plural': 'frameworks',
-                'ordering': ['order', 'name'],
+                "verbose_name": "framework",
+                "verbose_name_plural": "frameworks",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Stable key used by imports and exports.', max_length=60, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('label_en', models.CharField(blank=True, max_length=200, verbose_name='English label')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('verification', models.CharField(blank=True, choices=[('verified', 'verified against the source'), ('partial', 'partly verified'), ('recollection', 'not verified – editable suggestion'), ('own', 'defined by the municipality')], max_length=16, verbose_name='verification')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Stable key used by imports and exports.",
+                        max_length=60,
+                        verbose_name="code",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                ("label_en", models.CharField(blank=True, max_length=200, verbose_name="English label")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "verification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("verified", "verified against the source"),
+                            ("partial", "partly verified"),
+                            ("recollection", "not verified – editable suggestion"),
+                            ("own", "defined by the municipality"),
+                        ],
+                        max_length=16,
+                        verbose_name="verification",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'term',
-                'verbose_name_plural': 'terms',
-                'ordering': ['framework', 'order', 'label'],
+                "verbose_name": "term",
+                "verbose_name_plural": "terms",
+                "ordering": ["framework", "order", "label"],
             },
         ),
     ]

@@ -5,32 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('frameworks', '0001_frameworks_terms'),
-        ('regions', '0001_regions_municipalities_organisations'),
+        ("frameworks", "0001_frameworks_terms"),
+        ("regions", "0001_regions_municipalities_organisations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='framework',
-            name='municipality',
-            field=models.ForeignKey(blank=True, help_text='Empty for reference frameworks that every municipality uses.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='frameworks', to='regions.municipality', verbose_name='municipality'),
+            model_name="framework",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty for reference frameworks that every municipality uses.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="frameworks",
+                to="regions.municipality",
+                verbose_name="municipality",
+            ),
         ),
         migrations.AddField(
-            model_name='term',
-            name='framework',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='frameworks.framework', verbose_name='framework'),
+            model_name="term",
+            name="framework",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="terms",
+                to="frameworks.framework",
+                verbose_name="framework",
+            ),
         ),
         migrations.AddField(
-            model_name='term',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='frameworks.term', verbose_name='broader term'),
+            model_name="term",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="children",
+                to="frameworks.term",
+                verbose_name="broader term",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='term_unique_code_per_framework'),
+            model_name="term",
+            constraint=models.UniqueConstraint(fields=("framework", "code"), name="term_unique_code_per_framework"),
         ),
     ]

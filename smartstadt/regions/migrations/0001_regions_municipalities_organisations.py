@@ -2,124 +2,310 @@
 
 import django.core.validators
 import django.db.models.deletion
-import smartstadt.regions.geojson
 from django.db import migrations, models
+
+import smartstadt.regions.geojson
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('frameworks', '0001_frameworks_terms'),
+        ("frameworks", "0001_frameworks_terms"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='URL name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="URL name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['order', 'name'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='URL name')),
-                ('kind', models.CharField(choices=[('city', 'city'), ('town', 'town or municipality'), ('district', 'rural district (Landkreis)'), ('association', 'association of municipalities')], default='city', max_length=16, verbose_name='kind')),
-                ('state', models.CharField(blank=True, max_length=80, verbose_name='federal state')),
-                ('official_key', models.CharField(blank=True, max_length=8, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'The AGS has exactly eight digits.')], verbose_name='official municipality key (AGS)')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('population_source', models.URLField(blank=True, max_length=500, verbose_name='source of the population figure')),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='area in km²')),
-                ('mpsc_cohort', models.CharField(blank=True, max_length=200, verbose_name='Smart Cities model project cohort')),
-                ('phase', models.CharField(blank=True, max_length=200, verbose_name='phase')),
-                ('motto', models.CharField(blank=True, max_length=200, verbose_name='motto')),
-                ('vision', models.TextField(blank=True, verbose_name='vision')),
-                ('guiding_principles', models.JSONField(blank=True, default=list, verbose_name='guiding principles (Leitsätze)')),
-                ('development_goals', models.JSONField(blank=True, default=list, verbose_name='development goals')),
-                ('fields_of_action', models.JSONField(blank=True, default=list, verbose_name='fields of action named by the source')),
-                ('website', models.URLField(blank=True, max_length=500, verbose_name='website')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact (role mailbox)')),
-                ('smart_city_unit', models.CharField(blank=True, max_length=300, verbose_name='Smart City unit')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source')),
-                ('source_note', models.TextField(blank=True, verbose_name='note on the sources')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='municipalities', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="URL name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "city"),
+                            ("town", "town or municipality"),
+                            ("district", "rural district (Landkreis)"),
+                            ("association", "association of municipalities"),
+                        ],
+                        default="city",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("state", models.CharField(blank=True, max_length=80, verbose_name="federal state")),
+                (
+                    "official_key",
+                    models.CharField(
+                        blank=True,
+                        max_length=8,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{8}$", "The AGS has exactly eight digits.")
+                        ],
+                        verbose_name="official municipality key (AGS)",
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "population_source",
+                    models.URLField(blank=True, max_length=500, verbose_name="source of the population figure"),
+                ),
+                (
+                    "area_km2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=9,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="area in km²",
+                    ),
+                ),
+                (
+                    "mpsc_cohort",
+                    models.CharField(blank=True, max_length=200, verbose_name="Smart Cities model project cohort"),
+                ),
+                ("phase", models.CharField(blank=True, max_length=200, verbose_name="phase")),
+                ("motto", models.CharField(blank=True, max_length=200, verbose_name="motto")),
+                ("vision", models.TextField(blank=True, verbose_name="vision")),
+                (
+                    "guiding_principles",
+                    models.JSONField(blank=True, default=list, verbose_name="guiding principles (Leitsätze)"),
+                ),
+                (
+                    "development_goals",
+                    models.JSONField(blank=True, default=list, verbose_name="development goals"),
+                ),
+                (
+                    "fields_of_action",
+                    models.JSONField(blank=True, default=list, verbose_name="fields of action named by the source"),
+                ),
+                ("website", models.URLField(blank=True, max_length=500, verbose_name="website")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact (role mailbox)"),
+                ),
+                (
+                    "smart_city_unit",
+                    models.CharField(blank=True, max_length=300, verbose_name="Smart City unit"),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source")),
+                ("source_note", models.TextField(blank=True, verbose_name="note on the sources")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="municipalities",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'municipality',
-                'verbose_name_plural': 'municipalities',
-                'ordering': ['name'],
+                "verbose_name": "municipality",
+                "verbose_name_plural": "municipalities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='URL name')),
-                ('kind', models.CharField(choices=[('borough', 'borough (Stadtbezirk)'), ('quarter', 'quarter (Stadtteil)')], default='quarter', max_length=16, verbose_name='kind')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('population_as_of', models.DateField(blank=True, null=True, verbose_name='population as of')),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='area in km²')),
-                ('geometry', models.JSONField(blank=True, help_text='A GeoJSON Polygon or MultiPolygon in WGS 84 (longitude, latitude).', null=True, validators=[smartstadt.regions.geojson.validate_geojson_area], verbose_name='outline (GeoJSON)')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='regions.district', verbose_name='part of')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='districts', to='regions.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="URL name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("borough", "borough (Stadtbezirk)"), ("quarter", "quarter (Stadtteil)")],
+                        default="quarter",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "population_as_of",
+                    models.DateField(blank=True, null=True, verbose_name="population as of"),
+                ),
+                (
+                    "area_km2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=9,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="area in km²",
+                    ),
+                ),
+                (
+                    "geometry",
+                    models.JSONField(
+                        blank=True,
+                        help_text="A GeoJSON Polygon or MultiPolygon in WGS 84 (longitude, latitude).",
+                        null=True,
+                        validators=[smartstadt.regions.geojson.validate_geojson_area],
+                        verbose_name="outline (GeoJSON)",
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="regions.district",
+                        verbose_name="part of",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="districts",
+                        to="regions.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'district',
-                'verbose_name_plural': 'districts',
-                'ordering': ['municipality', 'kind', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'slug'), name='district_unique_slug_per_municipality')],
+                "verbose_name": "district",
+                "verbose_name_plural": "districts",
+                "ordering": ["municipality", "kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "slug"), name="district_unique_slug_per_municipality"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='short name')),
-                ('slug', models.SlugField(max_length=120, verbose_name='URL name')),
-                ('kind', models.CharField(choices=[('administration', 'administration'), ('municipal_company', 'municipal company'), ('business', 'business'), ('research', 'research'), ('network', 'network'), ('civil_society', 'civil society'), ('other', 'other')], max_length=32, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='what the organisation does')),
-                ('website', models.URLField(blank=True, max_length=500, verbose_name='website')),
-                ('contact_email', models.EmailField(blank=True, help_text='A team mailbox, not a personal address.', max_length=254, verbose_name='contact (role mailbox)')),
-                ('is_active', models.BooleanField(default=True, help_text='Historic organisations stay listed.', verbose_name='active')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('competences', models.ManyToManyField(blank=True, related_name='organisations', to='frameworks.term', verbose_name='competences')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='regions.municipality', verbose_name='municipality')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='units', to='regions.organisation', verbose_name='part of')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="short name")),
+                ("slug", models.SlugField(max_length=120, verbose_name="URL name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("administration", "administration"),
+                            ("municipal_company", "municipal company"),
+                            ("business", "business"),
+                            ("research", "research"),
+                            ("network", "network"),
+                            ("civil_society", "civil society"),
+                            ("other", "other"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="what the organisation does")),
+                ("website", models.URLField(blank=True, max_length=500, verbose_name="website")),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="A team mailbox, not a personal address.",
+                        max_length=254,
+                        verbose_name="contact (role mailbox)",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="Historic organisations stay listed.", verbose_name="active"
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "competences",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organisations",
+                        to="frameworks.term",
+                        verbose_name="competences",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="regions.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="units",
+                        to="regions.organisation",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['municipality', 'name'],
-                'indexes': [models.Index(fields=['municipality', 'kind'], name='organisation_muni_kind_idx')],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'slug'), name='organisation_unique_slug_per_municipality')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["municipality", "name"],
+                "indexes": [models.Index(fields=["municipality", "kind"], name="organisation_muni_kind_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "slug"), name="organisation_unique_slug_per_municipality"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='municipality',
-            index=models.Index(fields=['region', 'name'], name='municipality_region_name_idx'),
+            model_name="municipality",
+            index=models.Index(fields=["region", "name"], name="municipality_region_name_idx"),
         ),
     ]

@@ -40,8 +40,18 @@ class Command(BaseCommand):
             if options["gunicorn"]:
                 address = f"{options['host']}:{options['port']}"
                 subprocess.run(  # noqa: S603
-                    [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", address,
-                     "--workers", str(options["workers"]), "--access-logfile", "-"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "config.wsgi",
+                        "--bind",
+                        address,
+                        "--workers",
+                        str(options["workers"]),
+                        "--access-logfile",
+                        "-",
+                    ],
                     check=False,
                     cwd=settings.BASE_DIR,
                 )

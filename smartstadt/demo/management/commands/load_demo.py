@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = LoadReport()
         steps = list(demo_steps())
-        console = Console(file=self.stdout, force_terminal=None)
+        console = Console(file=cast(IO[str], self.stdout))
         with (
             transaction.atomic(),
             Progress(
