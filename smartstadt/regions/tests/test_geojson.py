@@ -28,7 +28,7 @@ def test_valid_outlines_pass(value):
         ({"type": "Point", "coordinates": [6.85, 51.47]}, "angegeben ist: Point"),
         (
             {"type": "Polygon", "coordinates": [SQUARE[:3]]},
-            "Ring 1: ein Ring braucht mindestens vier Positionen",
+            "Polygon, Ring 1: Ein Ring braucht mindestens vier Positionen",
         ),
         ({"type": "Polygon", "coordinates": [[*SQUARE[:-1], [6.9, 51.5]]]}, "nicht geschlossen"),
         ({"type": "Polygon", "coordinates": [[[51.47, 200.0], *SQUARE[1:]]]}, "Position 1"),
