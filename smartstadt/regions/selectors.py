@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from .models import District, Municipality, Organisation, OrganisationKind, Region
@@ -68,7 +69,7 @@ def organisation_list(*, municipality: Municipality | None = None, kind: str | N
         organisations = organisations.filter(municipality=municipality)
     if kind:
         organisations = organisations.filter(kind=kind)
-    return organisations.order_by("name")
+    return organisations.order_by(Lower("name"))
 
 
 def organisations_by_kind(*, municipality: Municipality) -> list[tuple[str, list[Organisation]]]:
