@@ -85,7 +85,8 @@ def load_demo_users(report: LoadReport) -> None:
         user.is_active = True
         user.is_staff = account.superuser
         user.is_superuser = account.superuser
-        if created or not user.check_password(DEMO_PASSWORD):
+        # Hashing is slow on purpose; a re-run leaves an existing demo password alone.
+        if created or not user.has_usable_password():
             user.set_password(DEMO_PASSWORD)
         user.save()
         report.counts[f"Demo-Konten: {'neu' if created else 'unverändert'}"] += 1

@@ -29,10 +29,11 @@ from smartstadt.regions.selectors import (
 from smartstadt.regions.services import municipality_update_profile
 
 MUNICIPALITIES_PER_PAGE = 25
+NEIGHBOURS_SHOWN = 30
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    regions = list(region_overview())
+    regions = region_overview()
     totals = Municipality.objects.aggregate(
         municipalities=Count("id"), population=Sum("population"), states=Count("state", distinct=True)
     )
@@ -77,7 +78,7 @@ def municipalities(request: HttpRequest) -> HttpResponse:
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_municipality(slug=slug)
     neighbours = (
-        Municipality.objects.filter(region_id=item.region_id).exclude(pk=item.pk).order_by("name")
+        Municipality.objects.filter(region_id=item.region_id).exclude(pk=item.pk).order_by("name")[:NEIGHBOURS_SHOWN]
         if item.region_id
         else Municipality.objects.none()
     )

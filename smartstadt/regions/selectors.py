@@ -5,28 +5,59 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.shortcuts import get_object_or_404
 
 from .models import District, Municipality, Organisation, OrganisationKind, Region
 
 
-def region_overview() -> QuerySet[Region]:
-    """Regions with their municipalities, each annotated with its number of active organisations."""
-    municipalities = Municipality.objects.annotate(
-        organisation_count=Count("organisations", filter=Q(organisations__is_active=True))
-    ).order_by("-population", "name")
-    return Region.objects.prefetch_related(Prefetch("municipalities", queryset=municipalities)).annotate(
-        municipality_count=Count("municipalities", distinct=True)
+def active_organisation_count() -> Subquery:
+    """Counted in a subquery, so that paging a list sorts and slices before anything is counted."""
+    return Subquery(
+        Organisation.objects.filter(municipality=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("municipality")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
     )
+
+
+def region_overview(*, per_region: int = 12) -> list[Region]:
+    """Regions with their largest municipalities (at most ``per_region``), each with its number of organisations.
+
+    A region may hold hundreds of municipalities; the overview shows the largest and links to the full list.
+    """
+    regions: list[Region] = list(
+        Region.objects.annotate(municipality_count=Count("municipalities")).order_by("order", "name")
+    )
+    ranked = (
+        Municipality.objects.filter(region__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("region_id")],
+                order_by=[F("population").desc(nulls_last=True), F("name").asc()],
+            ),
+            organisation_count=Coalesce(active_organisation_count(), 0),
+        )
+        .filter(rank__lte=per_region)
+        .order_by("region_id", "rank")
+    )
+    by_region: dict[int, list[Municipality]] = {}
+    for municipality in ranked:
+        by_region.setdefault(municipality.region_id, []).append(municipality)  # type: ignore[arg-type]
+    for region in regions:
+        region.top_municipalities = by_region.get(region.pk, [])  # type: ignore[attr-defined]
+    return regions
 
 
 def municipality_list(
     *, region: str | None = None, state: str | None = None, query: str | None = None
 ) -> QuerySet[Municipality]:
     municipalities = Municipality.objects.select_related("region").annotate(
-        organisation_count=Count("organisations", filter=Q(organisations__is_active=True))
+        organisation_count=Coalesce(active_organisation_count(), 0)
     )
     if region:
         municipalities = municipalities.filter(region__slug=region)

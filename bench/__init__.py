@@ -1,0 +1,1 @@
+"""Benchmarks of the Smartstadt platform; run with ``python bench/run.py`` (see docs/benchmarks.md)."""

@@ -1,0 +1,125 @@
+"""What the benchmark measures, so that later capabilities can add their own cases.
+
+* :func:`page_case` registers a page: ``bench/run.py`` requests it with ``django.test.Client`` at every
+  scale (1, 10 and 100 times the demo region) and records p50/p95 latency and the SQL queries of one request.
+* :func:`measurement` registers any other measurement (an import, an export, a task) that runs once at every
+  scale after the pages and records its figures with :meth:`Recorder.add`.
+
+Data for the larger scales comes from ``manage.py generate_region``; a capability that wants its own
+records scaled registers a ``generator_step`` (see ``smartstadt/demo/generator.py``), not a bench case.
+
+Cases are imported after ``django.setup()``, so they may import models at module level of their functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str
+    scale: int | None = None
+    notes: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "scale": self.scale,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Recorder:
+    results: list[Result] = field(default_factory=list)
+
+    def add(self, name: str, value: float, unit: str, scale: int | None = None, notes: str = "") -> Result:
+        result = Result(name=name, value=round(value, 3), unit=unit, scale=scale, notes=notes)
+        self.results.append(result)
+        return result
+
+    def value(self, name: str, scale: int | None = None) -> float | None:
+        for result in self.results:
+            if result.name == name and result.scale == scale:
+                return result.value
+        return None
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """A page requested anonymously; ``path`` may be a function for URLs that depend on the data."""
+
+    name: str
+    path: str | Callable[[], str]
+    notes: str = ""
+    min_scale: int = 1
+    status: int = 200
+
+    def url(self) -> str:
+        return self.path() if callable(self.path) else self.path
+
+
+PAGE_CASES: list[PageCase] = []
+
+type Measurement = Callable[[Recorder, int], None]
+MEASUREMENTS: list[tuple[int, str, Measurement]] = []
+
+
+def page_case(name: str, path: str | Callable[[], str], *, notes: str = "", min_scale: int = 1) -> None:
+    if all(case.name != name for case in PAGE_CASES):
+        PAGE_CASES.append(PageCase(name=name, path=path, notes=notes, min_scale=min_scale))
+
+
+def measurement(name: str, order: int = 100) -> Callable[[Measurement], Measurement]:
+    """Register a measurement that runs at every scale: ``func(recorder, scale)``."""
+
+    def register(func: Measurement) -> Measurement:
+        if all(existing != name for _order, existing, _func in MEASUREMENTS):
+            MEASUREMENTS.append((order, name, func))
+        return func
+
+    return register
+
+
+# --- The platform's public pages -----------------------------------------------------------------
+
+
+def _organisation_url() -> str:
+    from smartstadt.regions.models import Organisation
+
+    return (
+        Organisation.objects.select_related("municipality")
+        .get(municipality__slug="oberhausen", slug="stoag")
+        .get_absolute_url()
+    )
+
+
+def _synthetic_municipality_url() -> str:
+    from smartstadt.demo.generator import synthetic_municipalities
+
+    first = synthetic_municipalities().filter(slug__startswith="oberhausen-s").order_by("slug").first()
+    if first is None:
+        raise LookupError("Keine synthetische Kopie von Oberhausen vorhanden.")
+    return first.get_absolute_url()
+
+
+page_case("start", "/", notes="Startseite: je Region die 12 größten Kommunen, Giffinger-Zählung")
+page_case("municipality_list", "/kommunen/", notes="Kommunenliste, 25 je Seite")
+page_case("municipality_detail", "/kommunen/oberhausen/", notes="Oberhausen: Stadtteile, Akteure, Nachbarn")
+page_case("organisation", _organisation_url, notes="Akteur STOAG (Oberhausen) mit Kompetenzen")
+page_case("framework", "/ordnungsrahmen/giffinger/", notes="Giffinger: 6 Merkmale, 33 Faktoren")
+page_case("sitemap", "/sitemap.xml", notes="Alle Kommunen, Akteure und Ordnungsrahmen; eine Stunde zwischengespeichert")
+page_case("healthz", "/healthz", notes="Datenbank-Ping")
+page_case(
+    "synthetic_municipality_detail",
+    _synthetic_municipality_url,
+    notes="Synthetische Kopie von Oberhausen: ihre Region hat (N-1)·10 Kommunen",
+    min_scale=2,
+)
