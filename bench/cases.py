@@ -61,6 +61,7 @@ class PageCase:
     notes: str = ""
     min_scale: int = 1
     status: int = 200
+    uncached: bool = False  # empty the cache before every request, to measure what a cache miss costs
 
     def url(self) -> str:
         return self.path() if callable(self.path) else self.path
@@ -72,9 +73,11 @@ type Measurement = Callable[[Recorder, int], None]
 MEASUREMENTS: list[tuple[int, str, Measurement]] = []
 
 
-def page_case(name: str, path: str | Callable[[], str], *, notes: str = "", min_scale: int = 1) -> None:
+def page_case(
+    name: str, path: str | Callable[[], str], *, notes: str = "", min_scale: int = 1, uncached: bool = False
+) -> None:
     if all(case.name != name for case in PAGE_CASES):
-        PAGE_CASES.append(PageCase(name=name, path=path, notes=notes, min_scale=min_scale))
+        PAGE_CASES.append(PageCase(name=name, path=path, notes=notes, min_scale=min_scale, uncached=uncached))
 
 
 def measurement(name: str, order: int = 100) -> Callable[[Measurement], Measurement]:
@@ -115,7 +118,18 @@ page_case("municipality_list", "/kommunen/", notes="Kommunenliste, 25 je Seite")
 page_case("municipality_detail", "/kommunen/oberhausen/", notes="Oberhausen: Stadtteile, Akteure, Nachbarn")
 page_case("organisation", _organisation_url, notes="Akteur STOAG (Oberhausen) mit Kompetenzen")
 page_case("framework", "/ordnungsrahmen/giffinger/", notes="Giffinger: 6 Merkmale, 33 Faktoren")
-page_case("sitemap", "/sitemap.xml", notes="Alle Kommunen, Akteure und Ordnungsrahmen; eine Stunde zwischengespeichert")
+page_case(
+    "sitemap_index_uncached",
+    "/sitemap.xml",
+    notes="Sitemap-Index ohne Zwischenspeicher (im Betrieb eine Stunde zwischengespeichert)",
+    uncached=True,
+)
+page_case(
+    "sitemap_section_uncached",
+    "/sitemap-organisations.xml",
+    notes="Größter Sitemap-Teil (Akteure, höchstens 2.000 Adressen) ohne Zwischenspeicher",
+    uncached=True,
+)
 page_case("healthz", "/healthz", notes="Datenbank-Ping")
 page_case(
     "synthetic_municipality_detail",

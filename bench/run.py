@@ -93,6 +93,7 @@ def percentile(values: list[float], pct: int) -> float:
 
 
 def measure_page(recorder: Recorder, case: PageCase, scale: int) -> None:
+    from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -101,6 +102,8 @@ def measure_page(recorder: Recorder, case: PageCase, scale: int) -> None:
     url = case.url()
 
     def get() -> Any:
+        if case.uncached:
+            cache.clear()
         response = client.get(url)
         if response.status_code != case.status:
             raise RuntimeError(f"{case.name}: {url} antwortete {response.status_code} statt {case.status}")

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from smartstadt.frameworks.models import Framework
 from smartstadt.regions.models import Municipality, Organisation
+
+PAGE_LIMIT = 2000
 
 
 class StaticPages(Sitemap):
@@ -29,6 +31,7 @@ class StaticPages(Sitemap):
 
 
 class MunicipalityPages(Sitemap):
+    limit = PAGE_LIMIT
     changefreq = "weekly"
     priority = 0.6
 
@@ -38,8 +41,13 @@ class MunicipalityPages(Sitemap):
     def lastmod(self, item: Municipality) -> Any:
         return item.updated_at
 
+    def get_latest_lastmod(self) -> Any:
+        # Django would compute this by loading every item; the database knows it in one aggregate.
+        return Municipality.objects.aggregate(latest=Max("updated_at"))["latest"]
+
 
 class OrganisationPages(Sitemap):
+    limit = PAGE_LIMIT
     changefreq = "monthly"
     priority = 0.4
 
@@ -48,6 +56,9 @@ class OrganisationPages(Sitemap):
 
     def lastmod(self, item: Organisation) -> Any:
         return item.updated_at
+
+    def get_latest_lastmod(self) -> Any:
+        return Organisation.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 class FrameworkPages(Sitemap):

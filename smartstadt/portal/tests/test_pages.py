@@ -84,7 +84,12 @@ def test_municipality_list_pages_and_keeps_filters(client, demo_region):
 
 @pytest.mark.django_db
 def test_sitemap_lists_the_public_pages(client, demo_region):
-    xml = client.get("/sitemap.xml").content.decode()
+    import re
+
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml[^<]*)</loc>", index)
+    assert len(sections) == 4
+    xml = "".join(client.get(section).content.decode() for section in sections)
     assert "/kommunen/oberhausen/</loc>" in xml
     assert "/kommunen/oberhausen/akteure/stoag/</loc>" in xml
     assert "/ordnungsrahmen/giffinger/</loc>" in xml
