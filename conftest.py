@@ -16,6 +16,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["smartstadt.core.tests.browser"]
 
+from smartstadt.core.tests.browser import DEMO_SNAPSHOT  # noqa: E402
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
@@ -106,11 +108,25 @@ def client_as(personas: Personas) -> Callable[[str], Client]:
     return make
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The demo region is loaded once per test database; every test sees it and rolls its own changes back.
+
+    Browser tests run in transactions that end with a flush; they restore this state from the serialisation
+    made here (see ``live_demo``), which is much faster than loading the demo region again.
+    """
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEMO_USERS=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        call_command("load_demo", "--quiet")
+        DEMO_SNAPSHOT["default"] = connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
 def demo_region(db: Any) -> None:
-    call_command("load_demo", "--quiet")
-
-
-@pytest.fixture
-def demo_region_transactional(transactional_db: Any) -> None:
-    call_command("load_demo", "--quiet")
+    """Marks tests that read the demo region (loaded once per session, see django_db_setup)."""
+    return

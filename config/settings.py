@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "smartstadt.core",
     "smartstadt.regions",
     "smartstadt.frameworks",
+    "smartstadt.inventory",
     "smartstadt.demo",
     "smartstadt.portal",
 ]

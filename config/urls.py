@@ -37,5 +37,6 @@ urlpatterns = [
     path("passwort-neu/fertig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("konto/", core_views.account, name="account"),
     path("admin/", admin.site.urls),
+    path("", include("smartstadt.inventory.urls")),
     path("", include("smartstadt.portal.urls")),
 ]

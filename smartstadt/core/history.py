@@ -95,17 +95,20 @@ def save_tracked[M: models.Model](
     note: str = "",
     system_label: str = SYSTEM_LABEL,
     m2m: dict[str, Any] | None = None,
+    validate: bool = True,
 ) -> M:
     """Validate, save and record a record in one go; `m2m` sets many-to-many fields after saving.
 
     Callers run inside a transaction (services are atomic), so the record and its history land together.
+    ``validate=False`` is for trusted bulk loads (the demo data); the database constraints still hold.
     """
     is_new = instance._state.adding
     before: dict[str, Any] = {}
     if not is_new:
         stored = type(instance)._default_manager.filter(pk=instance.pk).first()
         before = snapshot(stored) if stored is not None else {}
-    instance.full_clean()
+    if validate:
+        instance.full_clean()
     instance.save()
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)

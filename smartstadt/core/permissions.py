@@ -108,6 +108,8 @@ def organisation_id_of(obj: Any) -> int | None:
         return None
     if getattr(obj, "_meta", None) is not None and obj._meta.label == "regions.Organisation":
         return int(obj.pk)
+    if hasattr(obj, "lead_organisation_id"):
+        return obj.lead_organisation_id
     return getattr(obj, "organisation_id", None)
 
 

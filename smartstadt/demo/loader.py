@@ -73,7 +73,7 @@ def upsert[M: models.Model](
     instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
-        save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo")
+        save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo", validate=False)
         report.note(model, "neu")
         return instance
     before = snapshot(instance)
@@ -85,7 +85,7 @@ def upsert[M: models.Model](
     if after == before:
         report.note(model, "unverändert")
         return instance
-    save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo")
+    save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo", validate=False)
     report.note(model, "aktualisiert")
     return instance
 
@@ -117,6 +117,7 @@ def demo_steps() -> Iterator[DemoStep]:
     # Importing the modules registers their steps.
     from smartstadt.core import demo as _core_demo  # noqa: F401
     from smartstadt.frameworks import demo as _frameworks_demo  # noqa: F401
+    from smartstadt.inventory import demo as _inventory_demo  # noqa: F401
     from smartstadt.regions import demo as _regions_demo  # noqa: F401
 
     for _order, step in sorted(_STEPS, key=lambda item: item[0]):

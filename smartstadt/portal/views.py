@@ -121,10 +121,17 @@ def organisation(request: HttpRequest, municipality: str, slug: str) -> HttpResp
     competences: dict[str, list[object]] = {}
     for term in item.competences.all():
         competences.setdefault(term.framework.name, []).append(term)
+    from smartstadt.inventory.selectors import entries_of_organisation
+
     return render(
         request,
         "portal/organisation_detail.html",
-        {"organisation": item, "competences": competences, "units": item.units.all()},
+        {
+            "organisation": item,
+            "competences": competences,
+            "units": item.units.all(),
+            "entries": entries_of_organisation(viewer=request.user, organisation=item),
+        },
     )
 
 

@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "test-screenshots"
+# The demo region as serialised once per session (conftest.django_db_setup), to restore after a flush.
+DEMO_SNAPSHOT: dict[str, str] = {}
 
 
 def chromium_available() -> bool:
@@ -142,10 +144,33 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def browser_page(chromium: Any, live_server: Any) -> Iterator[BrowserPage]:
+def live_demo(transactional_db: Any, live_server: Any) -> Any:
+    """The live server with the demo region in its database.
+
+    Browser tests need real transactions (the server thread must see committed data), and each ends with a
+    flush; the next one restores the demo region from the session's serialisation. Django's own
+    ``serialized_rollback`` cannot be used: once Playwright runs an event loop in this thread, Django hands
+    out a different connection object than the one the session set up.
+    """
+    from django.db import connection
+
+    from smartstadt.regions.models import Region
+
+    if not Region.objects.exists() and "default" in DEMO_SNAPSHOT:
+        from django.contrib.contenttypes.models import ContentType
+
+        # The flush re-created content types and permissions with new keys; the snapshot brings the old ones.
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(DEMO_SNAPSHOT["default"])
+    return live_server
+
+
+@pytest.fixture
+def browser_page(chromium: Any, live_demo: Any) -> Iterator[BrowserPage]:
     """A fresh browser context (no cookies) on the live server; German, like a visitor from Oberhausen."""
     context = chromium.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
-    page = BrowserPage(context.new_page(), live_server.url)
+    page = BrowserPage(context.new_page(), live_demo.url)
     yield page
     try:
         page.assert_all_pages_checked()
@@ -154,12 +179,12 @@ def browser_page(chromium: Any, live_server: Any) -> Iterator[BrowserPage]:
 
 
 @pytest.fixture
-def mobile_page(chromium: Any, live_server: Any) -> Iterator[BrowserPage]:
+def mobile_page(chromium: Any, live_demo: Any) -> Iterator[BrowserPage]:
     """A phone-sized browser, as many citizens use the platform."""
     context = chromium.new_context(
         locale="de-DE", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    page = BrowserPage(context.new_page(), live_server.url)
+    page = BrowserPage(context.new_page(), live_demo.url)
     yield page
     try:
         page.assert_all_pages_checked()

@@ -41,6 +41,9 @@ def test_secure_production_configuration_passes(settings):
 def test_demo_accounts_are_refused_in_production(settings, personas):
     settings.DEBUG = False
     settings.DEMO_USERS = False
+    from smartstadt.core.models import User
+
+    User.objects.filter(is_demo=True).update(is_active=False)
     assert check_no_demo_accounts(databases=["default"]) == []
     personas.citizen.is_demo = True
     personas.citizen.save()

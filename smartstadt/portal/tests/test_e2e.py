@@ -8,7 +8,7 @@ from smartstadt.core.demo import DEMO_PASSWORD
 from smartstadt.core.tests.browser import login
 from smartstadt.portal.tests.test_pages import PUBLIC_PAGES
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_region_transactional")]
+pytestmark = [pytest.mark.e2e]
 
 
 def test_every_public_page_passes_axe(browser_page):
@@ -42,23 +42,23 @@ def test_filter_updates_the_list_in_place_and_works_by_keyboard(browser_page):
     select = browser_page.get_by_label("Region")
     select.focus()
     select.select_option("metropole-ruhr")
-    browser_page.get_by_text("10 Kommunen gefunden").wait_for()
+    browser_page.get_by_text("12 Kommunen gefunden").wait_for()
     assert "region=metropole-ruhr" in browser_page.url  # shareable URL
     browser_page.check()  # the swapped fragment passes axe, too
     assert browser_page.get_by_role("link", name="Mülheim an der Ruhr").is_visible()
 
 
-def test_filter_works_without_javascript(chromium, live_server):
+def test_filter_works_without_javascript(chromium, live_demo):
     from smartstadt.core.tests.browser import BrowserPage
 
     context = chromium.new_context(locale="de-DE", java_script_enabled=False)
-    page = BrowserPage(context.new_page(), live_server.url)
+    page = BrowserPage(context.new_page(), live_demo.url)
     try:
         page.goto(page.url_for("/kommunen/"))
         page.get_by_label("Region").select_option("metropole-ruhr")
         with page.expect_navigation():
             page.get_by_role("button", name="Filter anwenden").click()
-        assert page.get_by_text("10 Kommunen gefunden").is_visible()
+        assert page.get_by_text("12 Kommunen gefunden").is_visible()
         assert "region=metropole-ruhr" in page.url
     finally:
         context.close()

@@ -67,7 +67,7 @@ def test_municipality_filter_returns_only_the_fragment_for_htmx(client, demo_reg
     body = fragment.content.decode()
     assert "<html" not in body
     assert 'id="results"' in body
-    assert "10 Kommunen gefunden" in body
+    assert "12 Kommunen gefunden" in body
     assert "Bochum" in body
     assert "Kaiserslautern" not in body
 
@@ -77,7 +77,7 @@ def test_municipality_list_pages_and_keeps_filters(client, demo_region):
     page = client.get("/kommunen/?region=modellprojekte-smart-cities&page=2")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Seite 2 von 3" in body
+    assert "Seite 2 von 4" in body
     assert "region=modellprojekte-smart-cities&amp;page=1" in body
     assert "region=modellprojekte-smart-cities&amp;page=3" in body
 

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from smartstadt.core.admin import HistoryAdminMixin
+
+from .models import Entry
+
+
+@admin.register(Entry)
+class EntryAdmin(HistoryAdminMixin):
+    list_display = ["title", "municipality", "kind", "status", "publication_state", "lead_organisation", "updated_at"]
+    list_filter = ["publication_state", "kind", "status", "transferability", "municipality__region", "municipality"]
+    search_fields = ["title", "summary", "external_id", "municipality__name", "lead_organisation__name"]
+    list_select_related = ["municipality", "lead_organisation"]
+    autocomplete_fields = ["municipality", "lead_organisation", "partners", "districts", "terms"]
+    date_hierarchy = "updated_at"

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from smartstadt.frameworks.models import Framework, Term
+from smartstadt.regions.forms import LinesField
+from smartstadt.regions.models import District, Municipality, Organisation
+
+from .models import Entry
+
+
+class LinksField(forms.CharField):
+    """Links, one per line: either an address or "Label | address"."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(
+                f"{link.get('label')} | {link.get('url')}" if link.get("label") else str(link.get("url", ""))
+                for link in value
+                if isinstance(link, dict)
+            )
+        return value
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        links = []
+        check = URLValidator(schemes=["http", "https"])
+        for number, line in enumerate((line.strip() for line in text.splitlines()), start=1):
+            if not line:
+                continue
+            label, _sep, url = line.rpartition("|") if "|" in line else ("", "", line)
+            url = url.strip()
+            try:
+                check(url)
+            except ValidationError:
+                raise ValidationError(
+                    _("Line %(n)s: “%(url)s” is not a web address (http or https)."),
+                    params={"n": number, "url": url},
+                ) from None
+            links.append({"label": label.strip(), "url": url})
+        return links
+
+
+class TermChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Term) -> str:
+        return (
+            f"{obj.framework.short_name or obj.framework.name}: {obj.label}"
+            if obj.parent_id is None
+            else f"– {obj.label}"
+        )
+
+
+class EntryForm(forms.ModelForm):
+    funding_sources = LinesField(label=_("Funding sources"), required=False, help_text=_("One per line."))
+    links = LinksField(label=_("Links"), required=False, help_text=_("One per line: an address, or “Label | address”."))
+    terms = TermChoiceField(
+        label=_("Tags"),
+        queryset=Term.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The Smart City dimensions and topic fields the entry belongs to."),
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"), queryset=District.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Organisations of the region; several can be chosen with the Ctrl key."),
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "title",
+            "kind",
+            "knowledge_type",
+            "summary",
+            "description",
+            "status",
+            "lead_organisation",
+            "partners",
+            "terms",
+            "districts",
+            "start_year",
+            "end_year",
+            "budget_eur",
+            "funding_sources",
+            "links",
+            "contact_email",
+            "maturity",
+            "transferability",
+            "licence",
+            "latitude",
+            "longitude",
+            "source_url",
+            "source_note",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "source_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        municipality: Municipality,
+        lead_choices: list[Organisation],
+        lead_required: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        frameworks = Framework.objects.visible_for_municipality(municipality.pk)
+        cast(forms.ModelMultipleChoiceField, self.fields["terms"]).queryset = (
+            Term.objects.filter(framework__in=frameworks)
+            .select_related("framework")
+            .order_by("framework__order", "framework__name", "parent__order", "parent_id", "order")
+        )
+        cast(forms.ModelMultipleChoiceField, self.fields["districts"]).queryset = District.objects.filter(
+            municipality=municipality
+        ).order_by("name")
+        partner_scope = Organisation.objects.filter(is_active=True)
+        partner_scope = (
+            partner_scope.filter(municipality__region_id=municipality.region_id)
+            if municipality.region_id
+            else partner_scope.filter(municipality=municipality)
+        )
+        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = partner_scope.select_related(
+            "municipality"
+        ).order_by("municipality__name", "name")
+        cast(forms.ModelChoiceField, self.fields["lead_organisation"]).queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in lead_choices]
+        )
+        self.fields["lead_organisation"].required = lead_required

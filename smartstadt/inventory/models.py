@@ -1,0 +1,229 @@
+"""The inventory (Ist-Analyse): projects, solutions and knowledge of a municipality and its actors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_links, validate_text_list
+
+YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+
+class EntryKind(models.TextChoices):
+    PROJECT = "project", _("project")
+    SOLUTION = "solution", _("solution")
+    KNOWLEDGE = "knowledge", _("knowledge")
+
+
+class KnowledgeType(models.TextChoices):
+    STUDY = "study", _("study")
+    CONCEPT = "concept", _("concept")
+    DATASET = "dataset", _("data set")
+    EXPERTISE = "expertise", _("expertise")
+
+
+class EntryStatus(models.TextChoices):
+    IDEA = "idea", _("idea")
+    PLANNED = "planned", _("planned")
+    RUNNING = "running", _("running")
+    COMPLETED = "completed", _("completed")
+    STOPPED = "stopped", _("stopped")
+    UNKNOWN = "unknown", _("not known")
+
+
+class Maturity(models.TextChoices):
+    CONCEPT = "concept", _("concept")
+    PILOT = "pilot", _("pilot")
+    OPERATION = "operation", _("in regular operation")
+    SCALED = "scaled", _("rolled out widely")
+
+
+class Transferability(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", _("not assessed")
+    NONE = "none", _("not transferable")
+    ADAPTATION = "adaptation", _("transferable with adaptation")
+    READY = "ready", _("ready for reuse")
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def published(self) -> EntryQuerySet:
+        return self.filter(publication_state=PublicationState.PUBLISHED)
+
+    def for_municipality(self, municipality: Any) -> EntryQuerySet:
+        return self.filter(municipality=municipality)
+
+    def visible_to(self, user: Any) -> EntryQuerySet:
+        """Published entries for everybody; unpublished ones for the team and editors responsible for them."""
+        from smartstadt.core.permissions import roles_of
+
+        if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        roles = roles_of(user)
+        condition = Q(publication_state=PublicationState.PUBLISHED)
+        if roles.team_municipalities:
+            condition |= Q(municipality_id__in=roles.team_municipalities)
+        if roles.editor_organisations:
+            condition |= Q(lead_organisation_id__in=roles.editor_organisations)
+        return self.filter(condition)
+
+
+class Entry(models.Model):
+    """A project, a solution or a piece of knowledge (study, concept, data set, expertise)."""
+
+    municipality = models.ForeignKey(
+        "regions.Municipality", on_delete=models.PROTECT, related_name="entries", verbose_name=_("municipality")
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=120,
+        blank=True,
+        help_text=_("Key from the source or spreadsheet; a re-import updates the entry with this key."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices, default=EntryKind.PROJECT)
+    knowledge_type = models.CharField(_("type of knowledge"), max_length=16, choices=KnowledgeType.choices, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("URL name"), max_length=120)
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown is allowed."))
+    status = models.CharField(_("status"), max_length=16, choices=EntryStatus.choices, default=EntryStatus.RUNNING)
+    lead_organisation = models.ForeignKey(
+        "regions.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_entries",
+        verbose_name=_("lead organisation"),
+    )
+    partners = models.ManyToManyField(
+        "regions.Organisation", blank=True, related_name="partner_entries", verbose_name=_("partner organisations")
+    )
+    districts = models.ManyToManyField(
+        "regions.District", blank=True, related_name="entries", verbose_name=_("districts")
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    terms = models.ManyToManyField("frameworks.Term", blank=True, related_name="entries", verbose_name=_("tags"))
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    budget_eur = models.DecimalField(
+        _("budget in euros"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    funding_sources = models.JSONField(_("funding sources"), default=list, blank=True, validators=[validate_text_list])
+    links = models.JSONField(_("links"), default=list, blank=True, validators=[validate_links])
+    contact_email = models.EmailField(
+        _("contact (role mailbox)"), blank=True, help_text=_("A team mailbox, not a personal address.")
+    )
+    maturity = models.CharField(_("maturity"), max_length=16, choices=Maturity.choices, blank=True)
+    transferability = models.CharField(
+        _("transferability"), max_length=16, choices=Transferability.choices, default=Transferability.NOT_ASSESSED
+    )
+    licence = models.CharField(_("licence for reuse"), max_length=100, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_note = models.TextField(_("note on the source"), blank=True)
+    publication_state = models.CharField(
+        _("publication state"), max_length=16, choices=PublicationState.choices, default=PublicationState.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inventory entry")
+        verbose_name_plural = _("inventory entries")
+        ordering = ["municipality", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="entry_unique_slug_per_municipality"),
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"],
+                condition=~Q(external_id=""),
+                name="entry_unique_external_id_per_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(start_year__lte=models.F("end_year")),
+                name="entry_start_before_end",
+                violation_error_message=_("The start year must not be after the end year."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
+                name="entry_location_complete",
+                violation_error_message=_("A location needs both latitude and longitude."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["publication_state", "municipality", "title"], name="entry_pub_muni_title_idx"),
+            models.Index(fields=["publication_state", "status"], name="entry_pub_status_idx"),
+            models.Index(fields=["publication_state", "kind"], name="entry_pub_kind_idx"),
+            models.Index(fields=["lead_organisation", "publication_state"], name="entry_lead_pub_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:entry", kwargs={"municipality": self.municipality.slug, "slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication_state == PublicationState.PUBLISHED
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def years(self) -> str:
+        if self.start_year and self.end_year and self.start_year != self.end_year:
+            return f"{self.start_year}–{self.end_year}"
+        return str(self.start_year or self.end_year or "")
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.kind != EntryKind.KNOWLEDGE and self.knowledge_type:
+            errors["knowledge_type"] = _("Only knowledge has a type of knowledge.")
+        if self.start_year and self.end_year and self.start_year > self.end_year:
+            errors["end_year"] = _("The end year must not be before the start year.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "A location needs both latitude and longitude."
+            )
+        if (
+            self.lead_organisation_id is not None
+            and self.lead_organisation is not None
+            and self.lead_organisation.municipality_id != self.municipality_id
+        ):
+            errors["lead_organisation"] = _("The lead organisation must belong to the entry's municipality.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,157 @@
+"""Inventory pages: entry detail, editing with review and publication, the workspace list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartstadt.core.selectors import change_history_for
+from smartstadt.regions.models import Municipality, Organisation
+from smartstadt.regions.selectors import get_municipality
+
+from . import services
+from .forms import EntryForm
+from .selectors import get_entry_for, get_entry_for_edit, my_entries, related_entries, review_queue
+
+
+def entry_detail(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
+    entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
+    terms_by_framework: dict[str, list[object]] = {}
+    for term in entry.terms.all():
+        terms_by_framework.setdefault(term.framework.name, []).append(term)
+    return render(
+        request,
+        "inventory/entry_detail.html",
+        {
+            "entry": entry,
+            "terms_by_framework": terms_by_framework,
+            "related": related_entries(entry=entry),
+            "can_edit": request.user.has_perm("inventory.change_entry", entry),
+            "can_publish": request.user.has_perm("inventory.publish_entry", entry),
+            "can_submit": request.user.has_perm("inventory.submit_entry", entry),
+        },
+    )
+
+
+def _lead_choices(request: HttpRequest, municipality: Municipality) -> tuple[list[Organisation], bool]:
+    choices = services.organisations_for_new_entries(actor=request.user, municipality=municipality)
+    is_team = request.user.has_perm("inventory.add_entry", municipality)
+    return choices, not is_team
+
+
+@login_required
+def entry_create(request: HttpRequest, municipality: str) -> HttpResponse:
+    place = get_municipality(slug=municipality)
+    choices, lead_required = _lead_choices(request, place)
+    if not request.user.has_perm("inventory.add_entry", place) and not choices:
+        raise PermissionDenied
+    form = EntryForm(
+        request.POST or None,
+        municipality=place,
+        lead_choices=choices,
+        lead_required=lead_required,
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = services.entry_create(actor=request.user, municipality=place, data=form.cleaned_data)
+        messages.success(request, _("The entry “%(title)s” was saved as a draft.") % {"title": entry.title})
+        return redirect(entry)
+    return render(request, "inventory/entry_form.html", {"form": form, "municipality": place, "entry": None})
+
+
+@login_required
+def entry_edit(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
+    entry = get_entry_for_edit(user=request.user, municipality_slug=municipality, slug=slug)
+    choices, lead_required = _lead_choices(request, entry.municipality)
+    if entry.lead_organisation and entry.lead_organisation not in choices:
+        choices.append(entry.lead_organisation)
+    form = EntryForm(
+        request.POST or None,
+        instance=entry,
+        municipality=entry.municipality,
+        lead_choices=choices,
+        lead_required=lead_required,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.entry_update(actor=request.user, entry=entry, data=form.cleaned_data)
+        messages.success(request, _("Your changes were saved."))
+        return redirect(entry)
+    return render(
+        request, "inventory/entry_form.html", {"form": form, "municipality": entry.municipality, "entry": entry}
+    )
+
+
+@login_required
+@require_POST
+def entry_transition(request: HttpRequest, municipality: str, slug: str, action: str) -> HttpResponse:
+    entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
+    if action == "submit":
+        services.entry_submit(actor=request.user, entry=entry)
+        messages.success(request, _("The entry was handed to the Smart City team for review."))
+    elif action == "publish":
+        services.entry_publish(actor=request.user, entry=entry)
+        messages.success(request, _("The entry is published."))
+    elif action == "draft":
+        services.entry_return_to_draft(actor=request.user, entry=entry, reason=request.POST.get("reason", "")[:200])
+        messages.success(request, _("The entry is a draft again."))
+    elif action == "delete":
+        services.entry_delete(actor=request.user, entry=entry)
+        messages.success(request, _("The entry was deleted."))
+        return redirect("inventory:workspace")
+    else:
+        raise PermissionDenied
+    return redirect(entry)
+
+
+@login_required
+def entry_history(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
+    entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
+    page = Paginator(change_history_for(viewer=request.user, obj=entry), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/history.html", {"object": entry, "page": page, "back_url": entry.get_absolute_url()})
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The editor's and the team's list: own entries in every state, and what waits for review."""
+    from smartstadt.core.permissions import roles_of
+
+    roles = roles_of(request.user)
+    page = Paginator(my_entries(user=request.user), 50).get_page(request.GET.get("page"))
+
+    return render(
+        request,
+        "inventory/workspace.html",
+        {
+            "page": page,
+            "queue": review_queue(user=request.user)[:100],
+            "team_municipalities": Municipality.objects.filter(pk__in=roles.team_municipalities).order_by("name"),
+            "editor_organisations": Organisation.objects.filter(pk__in=roles.editor_organisations)
+            .select_related("municipality")
+            .order_by("name"),
+            "querystring": request.GET.copy(),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The transparency portal's list of published entries with filters."""
+    from django.db.models import Q
+
+    from .selectors import EntryFilters, entry_list
+
+    filters = EntryFilters.from_query(request.GET)
+    query = request.GET.get("q", "").strip()[:200]
+    entries = entry_list(viewer=request.user, filters=filters).filter(publication_state="published")
+    if query:
+        entries = entries.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inventory/search.html",
+        {"page": page, "query": query, "filters": filters, "querystring": request.GET.copy()},
+    )
