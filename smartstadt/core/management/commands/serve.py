@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -27,19 +28,27 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--no-worker", action="store_true", help="Ohne Hintergrund-Worker starten")
         parser.add_argument(
-            "--gunicorn", action="store_true", help="gunicorn statt des Django-Entwicklungsservers verwenden"
+            "--dev",
+            action="store_true",
+            help="Django-Entwicklungsserver mit automatischem Neuladen statt gunicorn (für die Entwicklung)",
         )
         parser.add_argument("--workers", type=int, default=2, help="Anzahl der gunicorn-Prozesse")
+        parser.add_argument("--threads", type=int, default=4, help="Threads je gunicorn-Prozess")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A SIGTERM (systemd, timeout, docker stop) ends the server like Ctrl+C, so the worker is stopped too.
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(worker_command())  # noqa: S603  (our own manage.py)
             self.stdout.write(f"Hintergrund-Worker gestartet (PID {worker.pid}).")
         try:
-            if options["gunicorn"]:
+            if options["dev"]:
+                call_command("runserver", f"{options['host']}:{options['port']}")
+            else:
                 address = f"{options['host']}:{options['port']}"
-                subprocess.run(  # noqa: S603
+                self.stdout.write(f"Smartstadt antwortet auf http://{address}/ (gunicorn; Beenden mit Strg+C).")
+                subprocess.run(  # noqa: S603  (our own interpreter and a fixed argument list)
                     [
                         sys.executable,
                         "-m",
@@ -49,14 +58,16 @@ class Command(BaseCommand):
                         address,
                         "--workers",
                         str(options["workers"]),
+                        "--threads",
+                        str(options["threads"]),
                         "--access-logfile",
                         "-",
+                        "--graceful-timeout",
+                        "5",
                     ],
                     check=False,
                     cwd=settings.BASE_DIR,
                 )
-            else:
-                call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
         except KeyboardInterrupt:
             pass
         finally:
