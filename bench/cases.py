@@ -137,3 +137,70 @@ page_case(
     notes="Synthetische Kopie von Oberhausen: ihre Region hat (N-1)·10 Kommunen",
     min_scale=2,
 )
+
+
+# --- Inventory spreadsheet import ----------------------------------------------------------------
+
+
+@measurement("inventory.import_xlsx_10000", order=200)
+def inventory_import_10000(recorder: Recorder, scale: int) -> None:
+    """Import of a 10,000-row XLSX into Oberhausen (its own export, repeated with new keys), then rolled back."""
+    import time
+
+    from django.db import transaction
+    from openpyxl import Workbook
+
+    from smartstadt.inventory import spreadsheets
+    from smartstadt.inventory.selectors import entries_for_export
+    from smartstadt.regions.models import Municipality
+
+    oberhausen = Municipality.objects.get(slug="oberhausen")
+    context = spreadsheets.ExportContext()
+    rows = [
+        spreadsheets.entry_cells(entry, context)
+        for entry in entries_for_export(viewer=None, params={}, municipality=oberhausen)
+    ]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(spreadsheets.DATA_SHEET)
+    sheet.append(spreadsheets.HEADERS)
+    for number in range(10_000):
+        cells = list(rows[number % len(rows)])
+        cells[0], cells[1] = f"BENCH-{number:05d}", f"{cells[1]} ({number})"
+        sheet.append(spreadsheets.xlsx_cells(sheet, cells))
+    data = spreadsheets.workbook_bytes(workbook)
+    started = time.perf_counter()
+    with transaction.atomic():
+        result = spreadsheets.import_entries(actor=None, municipality=oberhausen, data=data, filename="bench.xlsx")
+        transaction.set_rollback(True)
+    seconds = time.perf_counter() - started
+    notes = f"{result.created} neu, {len(result.errors)} Fehler; Ziel ≤ 20 s; zurückgerollt"
+    recorder.add("inventory.import_xlsx_10000", seconds, "s", scale, notes)
+
+
+# --- Full-text search of the portal (smartstadt/inventory/search.py) -------------------------------------
+
+page_case("search", "/bestand/", notes="Bestand: alle veröffentlichten Einträge mit Facetten, 25 je Seite")
+page_case(
+    "search_query",
+    "/bestand/?q=Ladeinfrastruktur",
+    notes="Volltextsuche (Stammformen, Wortbestandteile) mit Facetten; Ergebnis zwischengespeichert",
+)
+page_case(
+    "search_query_uncached",
+    "/bestand/?q=digital&kind=project",
+    notes="Volltextsuche mit Filter, häufiges Wort, ohne Zwischenspeicher (Facetten, Rang, Zählung neu)",
+    uncached=True,
+)
+
+
+@measurement("search.rebuild_index", order=120)
+def _rebuild_search_index(recorder: Recorder, scale: int) -> None:
+    import time
+
+    from smartstadt.inventory.models import Entry
+    from smartstadt.inventory.search import rebuild_index
+
+    started = time.perf_counter()
+    written = rebuild_index()
+    notes = f"{Entry.objects.count()} Einträge; neu geschrieben: {written}"
+    recorder.add("search.rebuild_index", time.perf_counter() - started, "s", scale, notes)

@@ -34,6 +34,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Demo users with printed passwords exist only where this is on (make run turns it on).
 DEMO_USERS = env_bool("DEMO_USERS", DEBUG)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The licence of the open-data catalogue's distributions: a URI of the DCAT-AP.de licence list.
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0").strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,8 +54,11 @@ INSTALLED_APPS = [
     "smartstadt.regions",
     "smartstadt.frameworks",
     "smartstadt.inventory",
+    "smartstadt.stocktaking",
     "smartstadt.demo",
     "smartstadt.portal",
+    "smartstadt.api",
+    "smartstadt.opendata",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +236,27 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+
+# --- Maps --------------------------------------------------------------------------------------
+# Without a tile server the maps show a plain background with district outlines and markers; nothing is loaded
+# from elsewhere. With one (e.g. https://tiles.example.de/{z}/{x}/{y}.png), its origin joins the CSP img-src.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+
+
+def tile_origin(url: str) -> str:
+    """The CSP source of a tile URL template: scheme and host, a leading {s} subdomain becoming a wildcard."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "*."))
+    if parts.scheme not in {"http", "https"} or not parts.netloc or "{" in parts.netloc:
+        raise ValueError(f"MAP_TILE_URL needs an http(s) address with a fixed host, not {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+if MAP_TILE_URL:
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], tile_origin(MAP_TILE_URL)]
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import set_language
 
+from smartstadt.api.api import api
 from smartstadt.core import views as core_views
 from smartstadt.core.forms import QueuedPasswordResetForm
 from smartstadt.portal.sitemaps import SITEMAPS
@@ -37,6 +38,9 @@ urlpatterns = [
     path("passwort-neu/fertig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("konto/", core_views.account, name="account"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("opendata/", include("smartstadt.opendata.urls")),
     path("", include("smartstadt.inventory.urls")),
+    path("", include("smartstadt.stocktaking.urls")),
     path("", include("smartstadt.portal.urls")),
 ]

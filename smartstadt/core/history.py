@@ -16,7 +16,8 @@ from django.db import models
 from .models import ChangeRecord
 
 SYSTEM_LABEL = "System"
-IGNORED_FIELDS = frozenset({"created_at", "updated_at", "search_vector"})
+# token_hash: the hash of a personal link (stocktaking) is a credential, not a change worth showing.
+IGNORED_FIELDS = frozenset({"created_at", "updated_at", "search_vector", "token_hash"})
 
 
 def _jsonable(value: Any) -> Any:

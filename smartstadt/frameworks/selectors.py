@@ -36,7 +36,7 @@ def framework_list(*, municipality_id: int | None = None) -> QuerySet[Framework]
     frameworks = Framework.objects.select_related("municipality")
     if municipality_id is not None:
         frameworks = frameworks.visible_for_municipality(municipality_id)
-    return frameworks.annotate(term_count=Count("terms")).order_by("municipality__name", "order", "name")
+    return frameworks.annotate(term_count=Count("terms")).order_by("municipality__name", "order", "name", "pk")
 
 
 def get_framework(*, slug: str) -> Framework:

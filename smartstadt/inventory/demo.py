@@ -239,3 +239,14 @@ def load_projects(report: LoadReport) -> None:
 @demo_step("Bestand: Maßnahmen der Kommunen", order=40)
 def projects_step(report: LoadReport) -> None:
     load_projects(report)
+
+
+@demo_step("Suchindex: Bestand und Akteure", order=990)
+def search_index_step(report: LoadReport) -> None:
+    """Last step: every entry and organisation findable, whichever step wrote it (only changed rows are written)."""
+    from . import search
+
+    written = search.index_entries(Entry.objects.values_list("pk", flat=True))
+    written += search.index_organisations(Organisation.objects.values_list("pk", flat=True))
+    if written:
+        report.counts["Suchindex: Einträge geschrieben"] += written

@@ -143,3 +143,24 @@ class EntryForm(forms.ModelForm):
             pk__in=[o.pk for o in lead_choices]
         )
         self.fields["lead_organisation"].required = lead_required
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """The spreadsheet to check and import: the filled template as .xlsx or .csv."""
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_("The filled template. The file is checked first; nothing is saved before you confirm."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name or ""
+        if not name.lower().endswith((".xlsx", ".csv")):
+            raise ValidationError(_("Please choose an .xlsx or .csv file."))
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 20 MB; please split it."))
+        return upload

@@ -184,6 +184,8 @@ class Entry(models.Model):
         ]
         indexes = [
             models.Index(fields=["publication_state", "municipality", "title"], name="entry_pub_muni_title_idx"),
+            # the portal's list by title: a page is read from the index instead of sorting every entry
+            models.Index(fields=["publication_state", "title"], name="entry_pub_title_idx"),
             models.Index(fields=["publication_state", "status"], name="entry_pub_status_idx"),
             models.Index(fields=["publication_state", "kind"], name="entry_pub_kind_idx"),
             models.Index(fields=["lead_organisation", "publication_state"], name="entry_lead_pub_idx"),
@@ -227,3 +229,47 @@ class Entry(models.Model):
             errors["lead_organisation"] = _("The lead organisation must belong to the entry's municipality.")
         if errors:
             raise ValidationError(errors)
+
+
+class EntrySearchDocument(models.Model):
+    """An entry's text as search tokens (see ``search.py``), written by the indexer only.
+
+    The database's own index is built from these rows: on SQLite an FTS5 table kept up to date by triggers,
+    on PostgreSQL a generated tsvector column with a GIN index (both made by ``search.install_index_structures``,
+    which a migration runs). A migration that rebuilds this table on SQLite drops the triggers: run
+    ``install_index_structures`` again in it.
+    """
+
+    entry = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, primary_key=True, related_name="search_document", verbose_name=_("entry")
+    )
+    title = models.TextField(_("title tokens"), blank=True)
+    body = models.TextField(_("text tokens"), blank=True)
+
+    class Meta:
+        verbose_name = _("search document of an entry")
+        verbose_name_plural = _("search documents of entries")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class OrganisationSearchDocument(models.Model):
+    """An organisation's name and description as search tokens; like :class:`EntrySearchDocument`."""
+
+    organisation = models.OneToOneField(
+        "regions.Organisation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("organisation"),
+    )
+    title = models.TextField(_("title tokens"), blank=True)
+    body = models.TextField(_("text tokens"), blank=True)
+
+    class Meta:
+        verbose_name = _("search document of an organisation")
+        verbose_name_plural = _("search documents of organisations")
+
+    def __str__(self) -> str:
+        return str(self.pk)

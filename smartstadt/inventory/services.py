@@ -14,6 +14,7 @@ from smartstadt.core.history import delete_tracked, save_tracked
 from smartstadt.regions.models import Municipality, Organisation
 from smartstadt.regions.services import unique_slug
 
+from . import search
 from .models import Entry, PublicationState
 
 ENTRY_FIELDS = (
@@ -73,7 +74,9 @@ def entry_create(
     entry.slug = unique_slug(Entry, entry.title, scope={"municipality": municipality})
     relations = _relations(data)
     _check_districts(municipality, relations.get("districts", []))
-    return save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
+    entry = save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
+    search.index_entries([entry])
+    return entry
 
 
 @transaction.atomic
@@ -100,15 +103,18 @@ def entry_update(
         entry.slug = unique_slug(Entry, entry.title, scope={"municipality": entry.municipality}, exclude_pk=entry.pk)
     relations = _relations(data)
     _check_districts(entry.municipality, relations.get("districts", []))
-    return save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
+    entry = save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
+    search.index_entries([entry])
+    return entry
 
 
 @transaction.atomic
-def entry_submit(*, actor: Any, entry: Entry) -> Entry:
-    """An editor hands a draft to the Smart City team for review."""
+def entry_submit(*, actor: Any, entry: Entry, system_label: str = "System") -> Entry:
+    """An editor (or a system process such as a stocktaking answer) hands a draft to the team for review."""
     _require(actor, "inventory.submit_entry", entry)
     entry.publication_state = PublicationState.IN_REVIEW
-    return save_tracked(entry, actor=actor, note=_("submitted for review"))
+    search.changed()
+    return save_tracked(entry, actor=actor, note=_("submitted for review"), system_label=system_label)
 
 
 @transaction.atomic
@@ -116,7 +122,11 @@ def entry_publish(*, actor: Any, entry: Entry, note: str = "") -> Entry:
     _require(actor, "inventory.publish_entry", entry)
     entry.publication_state = PublicationState.PUBLISHED
     entry.published_at = entry.published_at or timezone.now()
-    return save_tracked(entry, actor=actor, note=note or _("published"))
+    entry = save_tracked(entry, actor=actor, note=note or _("published"))
+    # The index holds no publication state (visibility is filtered on the entries themselves), but whatever
+    # is published must be findable, also when it came in by a path that did not index it.
+    search.index_entries([entry])
+    return entry
 
 
 @transaction.atomic
@@ -124,13 +134,16 @@ def entry_return_to_draft(*, actor: Any, entry: Entry, reason: str = "") -> Entr
     """Unpublish, or send an entry in review back to its editors."""
     _require(actor, "inventory.publish_entry", entry)
     entry.publication_state = PublicationState.DRAFT
+    search.changed()  # the search's facet counts of published entries
     return save_tracked(entry, actor=actor, note=reason or _("returned to draft"))
 
 
 @transaction.atomic
 def entry_delete(*, actor: Any, entry: Entry) -> None:
     _require(actor, "inventory.delete_entry", entry)
+    pk = entry.pk
     delete_tracked(entry, actor=actor)
+    search.remove_entries([pk])  # the key cascades already; this keeps the index's own bookkeeping explicit
 
 
 def organisations_for_new_entries(*, actor: Any, municipality: Municipality) -> list[Organisation]:
@@ -139,3 +152,24 @@ def organisations_for_new_entries(*, actor: Any, municipality: Municipality) -> 
     if actor.has_perm("inventory.add_entry", municipality):
         return list(organisations)
     return [organisation for organisation in organisations if actor.has_perm("inventory.add_entry", organisation)]
+
+
+def entries_import(
+    *,
+    actor: Any,
+    municipality: Municipality,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    progress: Any = None,
+) -> Any:
+    """Import a spreadsheet (XLSX or CSV) into the municipality's inventory: all rows or, on any error, none.
+
+    The Smart City team imports; ``actor=None`` is the command line. See ``spreadsheets.import_entries``.
+    """
+    from .spreadsheets import import_entries
+
+    _require(actor, "inventory.import_entries", municipality)
+    return import_entries(
+        actor=actor, municipality=municipality, data=data, filename=filename, dry_run=dry_run, progress=progress
+    )

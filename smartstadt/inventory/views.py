@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -138,20 +141,32 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
+SEARCH_PAGE_SIZE = 25
+
+
 def search(request: HttpRequest) -> HttpResponse:
-    """The transparency portal's list of published entries with filters."""
-    from django.db.models import Q
+    """The transparency portal's search: published entries by full-text query and facets, with paging.
 
-    from .selectors import EntryFilters, entry_list
+    Every state is a shareable GET URL; htmx asks for the same URL and gets only the results part.
+    """
+    from .selectors import EntryFilters, entry_search
 
-    filters = EntryFilters.from_query(request.GET)
-    query = request.GET.get("q", "").strip()[:200]
-    entries = entry_list(viewer=request.user, filters=filters).filter(publication_state="published")
-    if query:
-        entries = entries.filter(Q(title__icontains=query) | Q(summary__icontains=query))
-    page = Paginator(entries, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "inventory/search.html",
-        {"page": page, "query": query, "filters": filters, "querystring": request.GET.copy()},
-    )
+    result = entry_search(viewer=request.user, filters=EntryFilters.from_query(request.GET))
+    page = Paginator(cast(Any, result.page_source), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    for name in [key for key, value in querystring.items() if not value]:
+        del querystring[name]  # empty facets do not need to clutter the paging links
+    context = {
+        "page": page,
+        "search": result,
+        "filters": result.filters,
+        "query": result.filters.q,
+        "querystring": querystring,
+        "reset_url": f"?{urlencode({'q': result.filters.q})}" if result.filters.q else "?",
+    }
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, "inventory/search.html", context)
+    response = render(request, "inventory/search.html#results", context)
+    # The address bar shows the clean, shareable URL (without the empty fields the form sends).
+    response["HX-Push-Url"] = f"{request.path}?{querystring.urlencode()}" if querystring else request.path
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import atlas, statistics, views
 
 app_name = "portal"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("kommunen/<slug:municipality>/akteure/<slug:slug>/", views.organisation, name="organisation"),
     path("ordnungsrahmen/", views.frameworks, name="frameworks"),
     path("ordnungsrahmen/<slug:slug>/", views.framework, name="framework"),
+    path("karte/", atlas.map_page, name="map"),
+    path("karte/daten.json", atlas.map_data_json, name="map_data"),
+    path("netzwerk/", atlas.network_page, name="network"),
+    path("statistik/", statistics.statistics_page, name="statistics"),
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),

@@ -398,3 +398,27 @@ def districts_step(report: LoadReport) -> None:
 @demo_step("Oberhausen: Akteure", order=31)
 def organisations_step(report: LoadReport) -> None:
     load_oberhausen_organisations(report)
+
+
+def load_municipality_centres(report: LoadReport) -> None:
+    """Approximate centres (data/municipality_centres.yaml) for the map; municipalities not listed stay empty."""
+    centres = read_yaml("municipality_centres.yaml")["centres"]
+    known = set(Municipality.objects.filter(slug__in=centres).values_list("slug", flat=True))
+    for slug, point in centres.items():
+        if slug not in known:
+            continue
+        upsert(
+            Municipality,
+            report,
+            lookup={"slug": slug},
+            values={
+                "latitude": Decimal(str(point["lat"])).quantize(Decimal("0.000001")),
+                "longitude": Decimal(str(point["lon"])).quantize(Decimal("0.000001")),
+            },
+        )
+
+
+# After the inventory step, which adds the places that only the measures file names.
+@demo_step("Kommunen: ungefähre Mittelpunkte für die Karte", order=45)
+def centres_step(report: LoadReport) -> None:
+    load_municipality_centres(report)

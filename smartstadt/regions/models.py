@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +70,23 @@ class Municipality(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    latitude = models.DecimalField(
+        _("latitude of the centre"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Approximate centre in WGS 84; entries without their own location are shown here on the map."),
+    )
+    longitude = models.DecimalField(
+        _("longitude of the centre"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     mpsc_cohort = models.CharField(_("Smart Cities model project cohort"), max_length=200, blank=True)
     phase = models.CharField(_("phase"), max_length=200, blank=True)
     motto = models.CharField(_("motto"), max_length=200, blank=True)
@@ -92,12 +109,36 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
         indexes = [models.Index(fields=["region", "name"], name="municipality_region_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (models.Q(latitude__isnull=False) & models.Q(longitude__isnull=False)),
+                name="municipality_centre_complete",
+                violation_error_message=_("A centre needs both latitude and longitude."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("portal:municipality", kwargs={"slug": self.slug})
+
+    @property
+    def has_centre(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {
+                    "longitude" if self.longitude is None else "latitude": _(
+                        "A centre needs both latitude and longitude."
+                    )
+                }
+            )
 
 
 class DistrictKind(models.TextChoices):

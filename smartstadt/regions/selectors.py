@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.shortcuts import get_object_or_404
+
+from smartstadt.frameworks.models import Term
 
 from .models import District, Municipality, Organisation, OrganisationKind, Region
 
@@ -65,7 +67,7 @@ def municipality_list(
         municipalities = municipalities.filter(state=state)
     if query:
         municipalities = municipalities.filter(Q(name__icontains=query) | Q(vision__icontains=query))
-    return municipalities.order_by("name")
+    return municipalities.order_by("name", "pk")
 
 
 def state_choices() -> list[str]:
@@ -94,13 +96,19 @@ def district_tree(*, municipality: Municipality) -> list[District]:
     return children.get(None, [])
 
 
-def organisation_list(*, municipality: Municipality | None = None, kind: str | None = None) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.select_related("municipality").prefetch_related("competences")
+def organisation_list(
+    *, municipality: Municipality | None = None, municipality_slug: str | None = None, kind: str | None = None
+) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.select_related("municipality").prefetch_related(
+        Prefetch("competences", queryset=Term.objects.select_related("framework"))
+    )
     if municipality is not None:
         organisations = organisations.filter(municipality=municipality)
+    if municipality_slug:
+        organisations = organisations.filter(municipality__slug=municipality_slug)
     if kind:
         organisations = organisations.filter(kind=kind)
-    return organisations.order_by(Lower("name"))
+    return organisations.order_by(Lower("name"), "pk")
 
 
 def organisations_by_kind(*, municipality: Municipality) -> list[tuple[str, list[Organisation]]]:
@@ -126,3 +134,27 @@ def get_organisation(*, municipality_slug: str, slug: str) -> Organisation:
         municipality__slug=municipality_slug,
         slug=slug,
     )
+
+
+def district_outlines(*, municipality_ids: list[int], limit: int = 500) -> list[dict[str, Any]]:
+    """GeoJSON features of the district outlines of these municipalities (districts without one are left out)."""
+    rows = (
+        District.objects.filter(municipality_id__in=municipality_ids, geometry__isnull=False)
+        .order_by("municipality__name", "kind", "name")
+        .values("name", "kind", "geometry", "municipality__name")[:limit]
+    )
+    features = []
+    for row in rows:
+        geometry = row["geometry"]
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        if not isinstance(geometry, dict):
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"name": row["name"], "kind": row["kind"], "municipality": row["municipality__name"]},
+            }
+        )
+    return features

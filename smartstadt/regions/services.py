@@ -80,7 +80,9 @@ def organisation_create(
         organisation.slug = unique_slug(
             Organisation, organisation.short_name or name, scope={"municipality": municipality}
         )
-    return save_tracked(organisation, actor=actor, m2m={"competences": list(competences)})
+    organisation = save_tracked(organisation, actor=actor, m2m={"competences": list(competences)})
+    _index_organisation(organisation)
+    return organisation
 
 
 @transaction.atomic
@@ -91,4 +93,16 @@ def organisation_update(
     for name, value in data.items():
         setattr(organisation, name, value)
     m2m = {"competences": list(competences)} if competences is not None else None
-    return save_tracked(organisation, actor=actor, m2m=m2m)
+    names_before = Organisation.objects.filter(pk=organisation.pk).values_list("name", "short_name").first()
+    organisation = save_tracked(organisation, actor=actor, m2m=m2m)
+    _index_organisation(organisation, renamed=names_before != (organisation.name, organisation.short_name))
+    return organisation
+
+
+def _index_organisation(organisation: Organisation, *, renamed: bool = False) -> None:
+    """Keep the full-text search in step: the organisation, and the entries that name it when it was renamed."""
+    from smartstadt.inventory import search
+
+    search.index_organisations([organisation])
+    if renamed:
+        search.index_entries(search.entries_mentioning(organisation))

@@ -1,0 +1,1 @@
+"""The read API (django-ninja): municipalities, organisations, inventory entries and frameworks."""

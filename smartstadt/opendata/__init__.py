@@ -1,0 +1,1 @@
+"""The open-data catalogue of the published inventory (DCAT-AP.de)."""
