@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from smartstadt.demo.loader import LoadReport, demo_step, german_slug, read_jsonl, upsert
+from smartstadt.demo.loader import LoadReport, demo_step, german_slug, read_jsonl, read_yaml, upsert
 from smartstadt.frameworks.models import Framework, Term, Verification
 from smartstadt.regions.demo import KINDS, RUHR, municipality_slug
-from smartstadt.regions.models import Municipality, MunicipalityKind, Organisation, OrganisationKind, Region
+from smartstadt.regions.models import District, Municipality, MunicipalityKind, Organisation, OrganisationKind, Region
 from smartstadt.regions.services import unique_slug
 
 from .models import Entry, EntryKind, EntryStatus, PublicationState
@@ -201,9 +201,31 @@ def source_framework(municipality: Municipality, labels: list[str], report: Load
     return terms
 
 
+def editorial_tags() -> dict[str, tuple[list[Term], list[District]]]:
+    """Oberhausen's measures in its own topic frameworks and districts (data/oberhausen_topics.yaml)."""
+    data = read_yaml("oberhausen_topics.yaml")
+    terms = {
+        (framework, term.code): term
+        for framework in ("istep", "masterplan")
+        for term in Term.objects.filter(framework__slug=f"oberhausen-{framework}")
+    }
+    districts = {district.slug: district for district in District.objects.filter(municipality__slug="oberhausen")}
+    result: dict[str, tuple[list[Term], list[District]]] = {}
+    for external_id, tags in data["entries"].items():
+        chosen = [
+            terms[(framework, german_slug(data[framework][key], max_length=60))]
+            for framework in ("istep", "masterplan")
+            for key in tags.get(framework, [])
+            if (framework, german_slug(data[framework][key], max_length=60)) in terms
+        ]
+        result[external_id] = (chosen, [districts[slug] for slug in tags.get("districts", []) if slug in districts])
+    return result
+
+
 def load_projects(report: LoadReport) -> None:
     municipalities = ensure_municipalities(report)
     giffinger = {term.code: term for term in Term.objects.filter(framework__slug="giffinger", parent__isnull=True)}
+    editorial = editorial_tags()
     now = timezone.now()
     for project in read_jsonl("projects.jsonl"):
         municipality = municipalities[project["city"]]
@@ -211,6 +233,8 @@ def load_projects(report: LoadReport) -> None:
         terms = [giffinger[code] for code in project.get("smart_dimension", []) if code in giffinger]
         if project.get("fields_of_action"):
             terms += source_framework(municipality, project["fields_of_action"], report)
+        topic_terms, districts = editorial.get(project["id"], ([], []))
+        terms += topic_terms
         partners = [partner_organisation(name, municipality, report) for name in project.get("partners", [])]
         existing = Entry.objects.filter(municipality=municipality, external_id=project["id"]).first()
         slug = existing.slug if existing else unique_slug(Entry, project["title"], scope={"municipality": municipality})
@@ -232,7 +256,7 @@ def load_projects(report: LoadReport) -> None:
                 "publication_state": PublicationState.PUBLISHED,
                 "published_at": existing.published_at if existing and existing.published_at else now,
             },
-            m2m={"terms": terms, "partners": partners},
+            m2m={"terms": terms, "partners": partners, "districts": districts},
         )
 
 
