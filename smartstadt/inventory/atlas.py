@@ -68,6 +68,8 @@ class MapData:
     outlines: list[dict[str, Any]]
     entry_count: int
     capped: bool
+    # All matching entries, also those beyond the cap (equals entry_count when not capped).
+    total_count: int = 0
 
     @property
     def approximate_count(self) -> int:
@@ -84,6 +86,7 @@ class MapData:
             "outlines": {"type": "FeatureCollection", "features": self.outlines},
             "entry_count": self.entry_count,
             "capped": self.capped,
+            "total_count": self.total_count,
             "limit": MAP_ENTRY_LIMIT,
         }
 
@@ -110,6 +113,8 @@ def map_data(*, filters: EntryFilters, limit: int = MAP_ENTRY_LIMIT) -> MapData:
     )
     capped = len(rows) > limit
     rows = rows[:limit]
+    # Counting all matches costs a query; only needed when the map cannot show them all.
+    total = published_entries(filters).count() if capped else len(rows)
     own: list[MapMarker] = []
     groups: dict[int, MapMarker] = {}
     unlocated: list[dict[str, str]] = []
@@ -157,6 +162,7 @@ def map_data(*, filters: EntryFilters, limit: int = MAP_ENTRY_LIMIT) -> MapData:
         outlines=district_outlines(municipality_ids=sorted(municipality_ids)),
         entry_count=len(rows),
         capped=capped,
+        total_count=total,
     )
 
 

@@ -32,6 +32,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as default_connection
 from django.db import models, transaction
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -336,7 +337,9 @@ def _syntax(vendor: str) -> _Syntax:
     try:
         return _SYNTAX[vendor]
     except KeyError:
-        raise NotImplementedError(f"Full-text search supports SQLite and PostgreSQL, not {vendor}.") from None
+        raise ImproperlyConfigured(
+            f"Die Volltextsuche unterstützt SQLite und PostgreSQL, nicht {vendor}. Bitte DATABASE_URL anpassen."
+        ) from None
 
 
 def _lookup_sql(index: Index, vendor: str) -> str:

@@ -313,3 +313,15 @@ def test_entry_page_shows_its_place_on_a_map(client, demo_region):
     nowhere = Entry.objects.published().filter(municipality__latitude__isnull=True).first()
     body = client.get(nowhere.get_absolute_url()).content.decode()
     assert "place-map" not in body
+
+
+@pytest.mark.django_db
+def test_capped_map_still_tells_how_many_entries_match(demo_region):
+    from smartstadt.inventory.atlas import map_data
+    from smartstadt.inventory.models import Entry
+    from smartstadt.inventory.selectors import EntryFilters
+
+    data = map_data(filters=EntryFilters(), limit=5)
+    assert data.capped
+    assert data.entry_count == 5
+    assert data.total_count == Entry.objects.published().count()
