@@ -61,7 +61,8 @@ class PageCase:
     notes: str = ""
     min_scale: int = 1
     status: int = 200
-    uncached: bool = False  # empty the cache before every request, to measure what a cache miss costs
+    uncached: bool = False  # empty the cache before every request, to measure what a cache miss costs (the search's
+    # generation number stays, so a search pays for a new combination of query and filters, not for a changed index)
 
     def url(self) -> str:
         return self.path() if callable(self.path) else self.path
@@ -191,6 +192,38 @@ page_case(
     notes="Volltextsuche mit Filter, häufiges Wort, ohne Zwischenspeicher (Facetten, Rang, Zählung neu)",
     uncached=True,
 )
+
+
+def _entry_url() -> str:
+    from smartstadt.inventory.models import Entry
+
+    entry = Entry.objects.published().filter(municipality__slug="oberhausen").order_by("slug").first()
+    if entry is None:
+        raise LookupError("Kein veröffentlichter Eintrag in Oberhausen.")
+    return entry.get_absolute_url()
+
+
+page_case("search_page", "/bestand/?page=3", notes="Bestand, dritte Seite der Liste nach Titel")
+page_case("entry", _entry_url, notes="Eintragsseite (Oberhausen): Fakten, Schlagworte, Karte, ähnliche Einträge")
+page_case(
+    "api_entries",
+    "/api/entries?limit=50&offset=50",
+    notes="API-Liste der Einträge, 50 ab dem 51. (ohne Anmeldung: gezählt und sortiert im Bitindex der Suche)",
+)
+
+
+@measurement("search.bit_index_build", order=121)
+def _build_bit_index(recorder: Recorder, scale: int) -> None:
+    """What the first search after a change costs in each process: the bit index of the published entries."""
+    import time
+
+    from smartstadt.inventory import facets
+    from smartstadt.inventory.search import generation
+
+    started = time.perf_counter()
+    bits = facets.build(generation())
+    notes = f"{len(bits.keys)} veröffentlichte Einträge; je Prozess nach jeder Änderung und spätestens alle 60 s"
+    recorder.add("search.bit_index_build", time.perf_counter() - started, "s", scale, notes)
 
 
 @measurement("search.rebuild_index", order=120)

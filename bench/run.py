@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_PATH = ROOT / "bench" / "results.json"
 SQLITE_PATH = ROOT / "var" / "bench" / "bench.sqlite3"
-PROJECT_APPS = ("core", "regions", "frameworks")
+PROJECT_PACKAGE = "smartstadt."  # the platform's own apps (core, regions, frameworks, inventory, stocktaking …)
 NONE = "\N{EN DASH}"
 
 
@@ -41,6 +41,7 @@ def env_int(name: str, default: int) -> int:
 REQUESTS = env_int("BENCH_REQUESTS", 50)
 WARMUP = env_int("BENCH_WARMUP", 5)
 SCALES = tuple(int(item) for item in os.environ.get("BENCH_SCALES", "1,10,100").split(",") if item.strip())
+LOAD = os.environ.get("BENCH_LOAD", "1") != "0"  # the load test at about 20,000 entries (bench/load.py)
 
 
 def prepare_environment() -> str:
@@ -83,7 +84,7 @@ def count_rows() -> dict[str, int]:
 
     counts: dict[str, int] = {}
     for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label in PROJECT_APPS:
+        if model._meta.app_config is not None and model._meta.app_config.name.startswith(PROJECT_PACKAGE):
             counts[model._meta.db_table] = model._default_manager.count()
     return counts
 
@@ -92,8 +93,20 @@ def percentile(values: list[float], pct: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
-def measure_page(recorder: Recorder, case: PageCase, scale: int) -> None:
+def forget_cached_results() -> None:
+    """Empty the cache as if every entry had expired, but keep the search's generation number: the next search
+    pays for a new combination of query and filters, not for a change of the index (see inventory/facets.py)."""
     from django.core.cache import cache
+
+    from smartstadt.inventory.search import GENERATION_KEY
+
+    generation = cache.get(GENERATION_KEY)
+    cache.clear()
+    if generation is not None:
+        cache.set(GENERATION_KEY, generation, None)
+
+
+def measure_page(recorder: Recorder, case: PageCase, scale: int | None, prefix: str = "page") -> None:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -103,7 +116,7 @@ def measure_page(recorder: Recorder, case: PageCase, scale: int) -> None:
 
     def get() -> Any:
         if case.uncached:
-            cache.clear()
+            forget_cached_results()
         response = client.get(url)
         if response.status_code != case.status:
             raise RuntimeError(f"{case.name}: {url} antwortete {response.status_code} statt {case.status}")
@@ -120,10 +133,11 @@ def measure_page(recorder: Recorder, case: PageCase, scale: int) -> None:
     size = len(response.content)
     durations = [timed(get) * 1000 for _ in range(REQUESTS)]
     notes = f"{url}; {REQUESTS} Anfragen nach {WARMUP} zum Aufwärmen. {case.notes}".strip()
-    recorder.add(f"page.{case.name}.p50", statistics.median(durations), "ms", scale, notes)
-    recorder.add(f"page.{case.name}.p95", percentile(durations, 95), "ms", scale, notes)
-    recorder.add(f"page.{case.name}.queries", query_count, "queries", scale, f"SQL-Abfragen einer Anfrage: {url}")
-    recorder.add(f"page.{case.name}.size", size / 1024, "KiB", scale, f"Antwortgröße: {url}")
+    name = f"{prefix}.{case.name}"
+    recorder.add(f"{name}.p50", statistics.median(durations), "ms", scale, notes)
+    recorder.add(f"{name}.p95", percentile(durations, 95), "ms", scale, notes)
+    recorder.add(f"{name}.queries", query_count, "queries", scale, f"SQL-Abfragen einer Anfrage: {url}")
+    recorder.add(f"{name}.size", size / 1024, "KiB", scale, f"Antwortgröße: {url}")
 
 
 def ensure_empty_database() -> None:
@@ -184,7 +198,7 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
-def run(recorder: Recorder) -> None:
+def run(recorder: Recorder, url: str) -> None:
     from django.conf import settings
 
     from bench.cases import MEASUREMENTS, PAGE_CASES
@@ -234,8 +248,42 @@ def run(recorder: Recorder) -> None:
         for _order, _name, func in sorted(MEASUREMENTS, key=lambda item: item[0]):
             func(recorder, scale)
 
+    if LOAD:
+        run_load(recorder, url)
     removed = timed_command("generate_region", "--remove", "--quiet")
-    recorder.add("generate_region.remove", removed, "s", SCALES[-1], "Alle synthetischen Daten löschen")
+    what = "die Lastdaten (20.000 Einträge)" if LOAD else f"×{SCALES[-1]}"
+    recorder.add("generate_region.remove", removed, "s", SCALES[-1], f"Alle synthetischen Daten löschen: {what}")
+
+
+def run_load(recorder: Recorder, url: str) -> None:
+    """The data set of the speed target (about 20,000 published entries, 2,000 organisations): the pages once more
+    in this process, then the load test on the real server (bench/load.py), on SQLite and PostgreSQL."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import load
+    from bench.cases import PAGE_CASES
+    from smartstadt.inventory.models import Entry
+    from smartstadt.regions.models import Municipality, Organisation
+
+    seconds = timed_command("generate_region", *load.LOAD_GENERATE, "--quiet")
+    recorder.add("load.generate_region", seconds, "s", None, f"generate_region {' '.join(load.LOAD_GENERATE)}")
+    data = {
+        "entries_published": Entry.objects.published().count(),
+        "organisations": Organisation.objects.count(),
+        "municipalities": Municipality.objects.count(),
+    }
+    for key, value in data.items():
+        recorder.add(f"load.data.{key}", value, "rows", None, "Datenbestand der Lastmessung")
+    recorder.add("load.data.rows_total", sum(count_rows().values()), "rows", None, "Alle Tabellen der Plattform")
+    if connection.vendor == "postgresql":  # statistics for the planner, as autovacuum gathers them after a load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    for case in PAGE_CASES:
+        measure_page(recorder, case, None, prefix="load.page")
+    # The server runs with DEBUG off: the system check refuses demo accounts with published passwords.
+    call_command("remove_demo_users", verbosity=0)
+    load.run(recorder, url)
 
 
 def print_tables(recorder: Recorder, total: float) -> None:
@@ -251,27 +299,53 @@ def print_tables(recorder: Recorder, total: float) -> None:
     for column in ("Messung", "Skalierung", "Wert", "Einheit"):
         commands.add_column(column, justify="right" if column in {"Wert", "Skalierung"} else "left")
     for result in recorder.results:
-        if not result.name.startswith("page."):
+        if not result.name.startswith(("page.", "load.page.")) and not (
+            result.name.startswith("load.") and result.name.split(".")[1] in {"sqlite", "postgresql"}
+        ):
             label = f"×{result.scale}" if result.scale else NONE
             commands.add_row(result.name, label, f"{result.value:g}", result.unit)
     console.print(commands)
 
     pages = Table(title=f"Seiten: p50 / p95 in ms und SQL-Abfragen je Anfrage ({REQUESTS} Anfragen)")
     pages.add_column("Seite")
-    for scale in SCALES:
-        pages.add_column(f"×{scale} ms", justify="right")
-        pages.add_column(f"×{scale} SQL", justify="right")
+    columns: list[tuple[str, str, int | None]] = [(f"×{scale}", "page", scale) for scale in SCALES]
+    if LOAD:
+        columns.append(("20k", "load.page", None))
+    for label, _prefix, _scale in columns:
+        pages.add_column(f"{label} ms", justify="right")
+        pages.add_column(f"{label} SQL", justify="right")
     for case in PAGE_CASES:
         row = [case.name]
-        for scale in SCALES:
-            p50 = recorder.value(f"page.{case.name}.p50", scale)
-            p95 = recorder.value(f"page.{case.name}.p95", scale)
-            queries = recorder.value(f"page.{case.name}.queries", scale)
+        for _label, prefix, scale in columns:
+            p50 = recorder.value(f"{prefix}.{case.name}.p50", scale)
+            p95 = recorder.value(f"{prefix}.{case.name}.p95", scale)
+            queries = recorder.value(f"{prefix}.{case.name}.queries", scale)
             row.append(NONE if p50 is None else f"{p50:.1f} / {p95:.1f}")
             row.append(NONE if queries is None else f"{queries:g}")
         pages.add_row(*row)
     console.print(pages)
+    if LOAD:
+        from bench import load
+
+        load.print_table(load.LAST_RESULTS)
     console.print(f"Gesamtlaufzeit: {total:.0f} s. Ergebnisse: {RESULTS_PATH.relative_to(ROOT)}")
+
+
+def load_settings() -> dict[str, Any]:
+    if not LOAD:
+        return {"load": False}
+    from bench import load
+
+    return {
+        "load": {
+            "generate_region": " ".join(load.LOAD_GENERATE),
+            "clients": load.CLIENTS,
+            "seconds": load.SECONDS,
+            "warmup_seconds": load.WARMUP_SECONDS,
+            "mix": load.MIX,
+            "server": "manage.py serve --no-worker " + (" ".join(load.server_options()) or "(2 workers × 4 threads)"),
+        }
+    }
 
 
 def main() -> int:
@@ -285,7 +359,7 @@ def main() -> int:
     from bench.cases import Recorder
 
     recorder = Recorder()
-    run(recorder)
+    run(recorder, url)
     total = time.perf_counter() - started
     recorder.add("bench.total_runtime", total, "s", None, "Ganzer Lauf von bench/run.py")
     document = {
@@ -294,7 +368,7 @@ def main() -> int:
         "django": django.get_version(),
         "database": database_info(url),
         "machine": machine_info(),
-        "settings": {"requests_per_page": REQUESTS, "warmup": WARMUP, "scales": list(SCALES)},
+        "settings": {"requests_per_page": REQUESTS, "warmup": WARMUP, "scales": list(SCALES), **load_settings()},
         "results": [result.as_dict() for result in recorder.results],
     }
     RESULTS_PATH.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

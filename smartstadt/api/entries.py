@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from smartstadt.inventory.selectors import EntryFilters, entry_list, get_entry_for
+from smartstadt.inventory.selectors import EntryFilters, entry_list, get_entry_for, published_entry_keys
 
 from . import rows
 from .errors import ErrorOut, ValidationErrorOut
@@ -27,19 +27,27 @@ def list_entries(request: HttpRequest, filters: Query[EntryQuery], page: Query[P
 
     Ohne Anmeldung nur veröffentlichte Einträge.
     """
-    entries = entry_list(
-        viewer=request.user,
-        filters=EntryFilters(
-            municipality=filters.municipality or "",
-            region=filters.region or "",
-            kind=filters.kind or "",
-            status=filters.status or "",
-            term=filters.term or "",
-            organisation_kind=filters.organisation_kind or "",
-            district=filters.district or "",
-            q=filters.q or "",
-        ),
+    chosen = EntryFilters(
+        municipality=filters.municipality or "",
+        region=filters.region or "",
+        kind=filters.kind or "",
+        status=filters.status or "",
+        term=filters.term or "",
+        organisation_kind=filters.organisation_kind or "",
+        district=filters.district or "",
+        q=filters.q or "",
     )
+    # Visitors see the published entries only: once the search has built its bit index of them (see
+    # inventory/facets.py), they are counted and sorted there instead of in the database, with the same result.
+    found = (
+        None
+        if request.user.is_authenticated
+        else published_entry_keys(filters=chosen, offset=page.offset, limit=page.limit, build=False)
+    )
+    if found is not None:
+        count, ids = found
+        return EntryPage.model_validate({"count": count, "items": rows.entry_rows(request)(ids) if ids else []})
+    entries = entry_list(viewer=request.user, filters=chosen)
     return EntryPage.model_validate(rows.paginate(entries, page, rows.entry_rows(request)))
 
 

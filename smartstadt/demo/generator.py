@@ -4,7 +4,10 @@
 times as much data: it creates N-1 copies of each of its municipalities (with ``--all-municipalities``: of
 every municipality) in a separate region (see :func:`synthetic_region_name`). Each copy gets copies of the
 original's districts (borough → quarter hierarchy kept) and organisations (with their parent units and
-competence terms).
+competence terms). ``--entry-copies K`` gives every synthetic municipality K copies of each of its original's
+inventory entries instead of one, so the entries can grow without the municipalities and organisations:
+``--all-municipalities --scale 6 --entry-copies 12`` gives about 20,000 entries with 2,000 organisations, the
+proportions of a large installation (``--scale 60`` alone gives as many entries, but 20,000 organisations).
 
 Synthetic records are recognisable without any extra model field:
 
@@ -64,6 +67,7 @@ SYNTHETIC_REGION_PREFIX = "synthetisch-"
 SYNTHETIC_NOTE = "Synthetische Testdaten (manage.py generate_region), keine realen Angaben."
 SYNTHETIC_SLUG_PATTERN = r"-s[0-9]{3,}$"
 MAX_SCALE = 1000
+MAX_ENTRY_COPIES = 100
 DEFAULT_SEED = 2024
 _SYNTHETIC_SLUG_RE = re.compile(SYNTHETIC_SLUG_PATTERN)
 
@@ -178,6 +182,9 @@ class GeneratorContext:
     rng: random.Random
     region: Region
     include_all: bool = False
+    # How many copies of each inventory entry every synthetic municipality gets (``--entry-copies``): more
+    # entries without more municipalities and organisations, e.g. 20,000 entries with 2,000 organisations.
+    entry_copies: int = 1
     progress: ProgressSink = field(default_factory=NoProgress)
     # model → original pk → [(copy number, copy), ...]; copy numbers run from 1 to scale - 1.
     copies: dict[type[models.Model], dict[Any, list[tuple[int, Any]]]] = field(default_factory=dict)
@@ -473,11 +480,17 @@ def generate(
     scale: int,
     seed: int = DEFAULT_SEED,
     include_all: bool = False,
+    entry_copies: int = 1,
     progress: ProgressSink | None = None,
 ) -> GenerateReport:
-    """Replace the synthetic set by the one for this scale and seed. Scale 1 means: only the real data."""
+    """Replace the synthetic set by the one for this scale and seed. Scale 1 means: only the real data.
+
+    ``entry_copies``: copies of each inventory entry per synthetic municipality (default 1).
+    """
     if not 1 <= scale <= MAX_SCALE:
         raise ValueError(f"Die Skalierung muss zwischen 1 und {MAX_SCALE} liegen.")
+    if not 1 <= entry_copies <= MAX_ENTRY_COPIES:
+        raise ValueError(f"Die Zahl der Kopien je Eintrag muss zwischen 1 und {MAX_ENTRY_COPIES} liegen.")
     progress = progress or NoProgress()
     demo_region()
     with transaction.atomic():
@@ -485,12 +498,13 @@ def generate(
         if scale == 1:
             return GenerateReport(scale=scale, seed=seed, region=None, created=Counter(), removed=removed)
         scope = "aller Kommunen" if include_all else "der Metropole Ruhr"
+        entries = f", {entry_copies} Kopien je Eintrag" if entry_copies > 1 else ""
         region = Region.objects.create(
             name=synthetic_region_name(scale),
             slug=synthetic_region_slug(scale),
             description=(
                 f"{SYNTHETIC_NOTE} {scale - 1} Kopien je Kommune {scope} "
-                f"(Skalierung ×{scale}, Seed {seed}) für Last- und Skalierungstests."
+                f"(Skalierung ×{scale}{entries}, Seed {seed}) für Last- und Skalierungstests."
             ),
             order=900,
         )
@@ -500,6 +514,7 @@ def generate(
             rng=random.Random(f"{seed}-{scale}"),  # noqa: S311 (test data, not security)
             region=region,
             include_all=include_all,
+            entry_copies=entry_copies,
             progress=progress,
         )
         context.count(Region, 1, SYNTHETIC_COUNT_LABELS["regions"])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -45,9 +46,16 @@ _STOP_WORD_TEXT = """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 
 
-@functools.cache
+_per_thread = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("german")
+    """A stemmer of this thread's own: a Snowball stemmer keeps the word it works on in itself, so one shared by
+    the server's threads mixes their words up (wrong stems, IndexError)."""
+    stemmer: snowballstemmer.stemmer | None = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("german")
+    return stemmer
 
 
 @functools.cache

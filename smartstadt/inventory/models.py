@@ -17,6 +17,14 @@ from .validators import validate_links, validate_text_list
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The translated label of a value, or the value itself when it is no choice (as get_FOO_display())."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class EntryKind(models.TextChoices):
     PROJECT = "project", _("project")
     SOLUTION = "solution", _("solution")
@@ -184,8 +192,9 @@ class Entry(models.Model):
         ]
         indexes = [
             models.Index(fields=["publication_state", "municipality", "title"], name="entry_pub_muni_title_idx"),
-            # the portal's list by title: a page is read from the index instead of sorting every entry
-            models.Index(fields=["publication_state", "title"], name="entry_pub_title_idx"),
+            # the portal's list by title: a page is read from the index instead of sorting every entry (the key
+            # settles equal titles: SQLite has it in every index anyway, PostgreSQL would otherwise sort all rows)
+            models.Index(fields=["publication_state", "title", "id"], name="entry_pub_title_id_idx"),
             models.Index(fields=["publication_state", "status"], name="entry_pub_status_idx"),
             models.Index(fields=["publication_state", "kind"], name="entry_pub_kind_idx"),
             models.Index(fields=["lead_organisation", "publication_state"], name="entry_lead_pub_idx"),
@@ -196,6 +205,26 @@ class Entry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:entry", kwargs={"municipality": self.municipality.slug, "slug": self.slug})
+
+    # The labels of the choices, as Django's get_FOO_display() gives them, without its generic lookup: that builds
+    # and hashes a dict of every choice's translated label on each call (20 µs, 50 times on a page of results).
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]  # (the stubs declare it)
+        return choice_label(EntryKind, self.kind)
+
+    def get_knowledge_type_display(self) -> str:  # type: ignore[no-redef]  # (the stubs declare it)
+        return choice_label(KnowledgeType, self.knowledge_type)
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # (the stubs declare it)
+        return choice_label(EntryStatus, self.status)
+
+    def get_maturity_display(self) -> str:  # type: ignore[no-redef]  # (the stubs declare it)
+        return choice_label(Maturity, self.maturity)
+
+    def get_transferability_display(self) -> str:  # type: ignore[no-redef]  # (the stubs declare it)
+        return choice_label(Transferability, self.transferability)
+
+    def get_publication_state_display(self) -> str:  # type: ignore[no-redef]  # (the stubs declare it)
+        return choice_label(PublicationState, self.publication_state)
 
     @property
     def is_published(self) -> bool:

@@ -389,19 +389,34 @@ class CompiledQuery:
         lookup = RawSQL(_lookup_sql(self.index, self.vendor), [self.match_expression()])  # noqa: S611 (parameter)
         return queryset.filter(pk__in=lookup)
 
+    def ranked_tokens(self) -> list[list[tuple[str, bool, int]]]:
+        """Per word its matches as (token, in the title only, points), from the most valuable down: a token in the
+        title before the same token anywhere. A record scores, per word, the points of the first one it matches."""
+        ranked: list[list[tuple[str, bool, int]]] = []
+        for alternatives in self.alternatives:
+            options = [(token, True, weight * (1 + TITLE_BONUS)) for token, weight in alternatives]
+            options += [(token, False, weight) for token, weight in alternatives]
+            options.sort(key=lambda option: -option[2])
+            ranked.append([(token, in_title, round(points * WEIGHT_SCALE)) for token, in_title, points in options])
+        return ranked
+
+    def ranked_options(self) -> list[list[tuple[str, int]]]:
+        """:meth:`ranked_tokens` as (match expression, points)."""
+        syntax = _syntax(self.vendor)
+        return [
+            [(syntax.in_title(token) if in_title else syntax.quote(token), points) for token, in_title, points in word]
+            for word in self.ranked_tokens()
+        ]
+
     def rank_expression(self) -> Any:
         """Per word the best of its matches (a CASE tries them from the most valuable down), summed up."""
-        syntax = _syntax(self.vendor)
         lookup = _lookup_sql(self.index, self.vendor)
         scores: list[Any] = []
-        for alternatives in self.alternatives:
-            options = [(syntax.in_title(token), weight * (1 + TITLE_BONUS)) for token, weight in alternatives]
-            options += [(syntax.quote(token), weight) for token, weight in alternatives]
-            options.sort(key=lambda option: -option[1])
+        for options in self.ranked_options():
             scores.append(
                 Case(
                     *(
-                        When(pk__in=RawSQL(lookup, [expression]), then=Value(round(points * WEIGHT_SCALE)))  # noqa: S611
+                        When(pk__in=RawSQL(lookup, [expression]), then=Value(points))  # noqa: S611
                         for expression, points in options
                     ),
                     default=Value(0),
@@ -417,15 +432,70 @@ class CompiledQuery:
         return queryset.annotate(search_rank=self.rank_expression()).order_by("-search_rank", *order)
 
 
-def _frequencies(index: Index, vendor: str, tokens: Sequence[str]) -> tuple[int, dict[str, int]]:
+def matching_keys(index: Index, tokens: Iterable[str]) -> dict[str, list[int]]:
+    """The keys of the records containing each token (anywhere), all looked up in one database query."""
+    wanted = list(dict.fromkeys(tokens))
+    found: dict[str, list[int]] = {token: [] for token in wanted}
+    if not wanted:
+        return found
+    vendor = default_connection.vendor
+    lookup = _lookup_sql(index, vendor)
+    # Identifiers from the models' metadata; the tokens go in as parameters.
+    parts = [f"SELECT {number}, * FROM ({lookup}) AS m{number}" for number in range(len(wanted))]  # noqa: S608
+    with default_connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [_syntax(vendor).quote(token) for token in wanted])
+        for number, key in cursor.fetchall():
+            found[wanted[number]].append(key)
+    return found
+
+
+def _count(index: Index, vendor: str, tokens: Sequence[str], *, documents: bool = True) -> tuple[int, dict[str, int]]:
+    """The number of documents (0 unless ``documents``) and of those containing each token (one query)."""
     syntax = _syntax(vendor)
     lookup = _lookup_sql(index, vendor)
-    parts = [f"(SELECT COUNT(*) FROM {index.table})"]  # noqa: S608
+    parts = [f"(SELECT COUNT(*) FROM {index.table})" if documents else "0"]  # noqa: S608
     parts += [f"(SELECT COUNT(*) FROM ({lookup}) AS t{number})" for number in range(len(tokens))]  # noqa: S608
     with default_connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), [syntax.quote(token) for token in tokens])
         row = cursor.fetchone()
     return int(row[0]), {token: int(count) for token, count in zip(tokens, row[1:], strict=True)}
+
+
+# Document frequencies change only with the index: each process keeps those it counted for one search generation,
+# and for at most FREQUENCY_MAX_AGE seconds (without Redis every process has its own generation number).
+FREQUENCY_MAX_AGE = 60
+FREQUENCY_CACHE_SIZE = 20_000
+
+
+@dataclass
+class _Counted:
+    generation: int
+    since: float  # time.monotonic()
+    documents: int
+    tokens: dict[str, int]
+
+
+_counted: dict[str, _Counted] = {}
+
+
+def _frequencies(index: Index, vendor: str, tokens: Sequence[str]) -> tuple[int, dict[str, int]]:
+    """The number of documents and of those containing each token; counted in the database only for the tokens
+    this process has not counted since the index last changed."""
+    now, current = time.monotonic(), generation()
+    counted = _counted.get(index.table)
+    if (
+        counted is None
+        or counted.generation != current
+        or now - counted.since > FREQUENCY_MAX_AGE
+        or len(counted.tokens) > FREQUENCY_CACHE_SIZE
+    ):
+        documents, found = _count(index, vendor, tokens)
+        _counted[index.table] = _Counted(generation=current, since=now, documents=documents, tokens=dict(found))
+        return documents, found
+    missing = [token for token in tokens if token not in counted.tokens]
+    if missing:
+        counted.tokens.update(_count(index, vendor, missing, documents=False)[1])
+    return counted.documents, {token: counted.tokens[token] for token in tokens}
 
 
 def _idf(documents: int, frequency: int) -> float:

@@ -8,19 +8,18 @@ from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from smartstadt.frameworks.models import Term
-from smartstadt.regions.models import District, Municipality, Organisation, OrganisationKind
+from smartstadt.regions.models import Organisation, OrganisationKind
 
 from .models import Entry, EntryKind, EntryQuerySet, EntryStatus, PublicationState
 
 if TYPE_CHECKING:
+    from .facets import Selection
     from .search import CompiledQuery
 
 
@@ -141,9 +140,9 @@ def entry_list(*, viewer: Any, filters: EntryFilters | None = None) -> QuerySet[
 def get_entry_for(*, viewer: Any, municipality_slug: str, slug: str) -> Entry:
     """The entry, or 404 when it does not exist or is not visible (an unpublished entry is nobody's business)."""
     entry = (
-        Entry.objects.select_related("municipality", "municipality__region", "lead_organisation")
+        Entry.objects.select_related("municipality", "municipality__region", "lead_organisation__municipality")
         .prefetch_related(
-            "partners",
+            Prefetch("partners", queryset=Organisation.objects.select_related("municipality")),  # for their links
             "districts",
             Prefetch(
                 "terms",
@@ -151,6 +150,7 @@ def get_entry_for(*, viewer: Any, municipality_slug: str, slug: str) -> Entry:
             ),
         )
         .filter(municipality__slug=municipality_slug, slug=slug)
+        .order_by("pk")  # one at most (unique per municipality); no ordering joins
         .first()
     )
     if entry is None or not viewer.has_perm("inventory.view_entry", entry):
@@ -168,23 +168,19 @@ def get_entry_for_edit(*, user: Any, municipality_slug: str, slug: str) -> Entry
 def related_entries(*, entry: Entry, limit: int = 6) -> list[Entry]:
     """Published entries sharing the most tags with this one, other municipalities first.
 
-    A plain tag overlap; the analysis engine replaces it with text similarity where it is installed.
+    A plain tag overlap, counted in the search's bit index of the published entries (see facets.py): of the
+    ``4 × limit`` entries sharing the most tags (then by title), those of other municipalities first. The analysis
+    engine replaces it with text similarity where it is installed.
     """
+    from .facets import current, sharing_tags
+
     term_ids = [term.pk for term in entry.terms.all()]
     if not term_ids:
         return []
-    candidates = (
-        Entry.objects.published()
-        .exclude(pk=entry.pk)
-        .filter(terms__in=term_ids)
-        .annotate(shared=Count("terms", filter=Q(terms__in=term_ids)))
-        .select_related("municipality")
-        .order_by("-shared", "title")[: limit * 4]
-    )
-    ranked: list[Entry] = sorted(
-        candidates, key=lambda other: (-getattr(other, "shared", 0), other.municipality_id == entry.municipality_id)
-    )
-    return ranked[:limit]
+    bits = current(max_age=SEARCH_CACHE_SECONDS)
+    candidates = sharing_tags(bits, entry=entry.pk, terms=term_ids, limit=limit * 4)
+    ranked = sorted(candidates, key=lambda item: (-item[1], item[2] == entry.municipality_id))[:limit]
+    return bits.entries(key for key, _shared, _municipality in ranked)
 
 
 def entries_of_organisation(*, viewer: Any, organisation: Organisation) -> dict[str, list[Entry]]:
@@ -286,10 +282,8 @@ class SearchSnapshot:
 
 class EntryPage:
     """The ordered matches for a paginator: pages are cut on primary keys (from the snapshot for the first
-    pages), then the 25 entries of a page are loaded with their relations."""
-
-    # What the result table shows, and no more (no texts, no JSON, no tags): a page is read on every request.
-    COLUMNS = ("title", "slug", "kind", "status", "municipality__slug", "municipality__name", "lead_organisation__name")
+    pages, else from the bit index), then the 25 entries of a page are taken from the bit index's copy of the
+    columns the result table shows."""
 
     def __init__(self, search: EntrySearch, snapshot: SearchSnapshot) -> None:
         self.search = search  # its ranked queryset is needed beyond the snapshot's pages only
@@ -304,14 +298,16 @@ class EntryPage:
     def __getitem__(self, key: slice) -> list[Entry]:
         if not isinstance(key, slice):
             raise TypeError("EntryPage is sliced into pages only.")
+        from .facets import current
+
         start, stop = key.start or 0, key.stop or self.snapshot.total
         if stop <= len(self.snapshot.first_keys) or len(self.snapshot.first_keys) == self.snapshot.total:
             pks = self.snapshot.first_keys[start:stop]
         else:
-            pks = list(self.search.entries.values_list("pk", flat=True)[start:stop])
-        entries = Entry.objects.select_related("municipality", "lead_organisation").only(*self.COLUMNS)
-        loaded = {entry.pk: entry for entry in entries.filter(pk__in=pks)}
-        return [loaded[pk] for pk in pks if pk in loaded]
+            found = published_entry_keys(filters=self.search.filters, offset=start, limit=stop - start)
+            pks = found[1] if found is not None else []
+        # The columns the result table shows, kept with the search's bit index (facets.py): no query for a page.
+        return current(max_age=SEARCH_CACHE_SECONDS).entries(pks)
 
 
 @dataclass
@@ -339,17 +335,11 @@ class EntrySearch:
         return len(self.snapshot.organisation_keys) > ORGANISATIONS_SHOWN
 
 
-def _others(filters: EntryFilters, base: QuerySet[Entry], name: str) -> QuerySet[Entry]:
-    """The entries all filters but ``name`` leave. The filters join only along foreign keys (many-to-many
-    filters are subqueries), so every entry is one row, ready for GROUP BY."""
-    return filters.apply(base, without=name).order_by()
-
-
 def _choice_facet(
-    filters: EntryFilters, base: QuerySet[Entry], name: str, label: str, all_label: str, choices: Any
+    selection: Selection, name: str, label: str, all_label: str, choices: Any, groups: dict[str, int]
 ) -> Facet:
-    counts = dict(_others(filters, base, name).values_list(name).annotate(n=Count("pk")))
-    selected = getattr(filters, name)
+    counts = selection.counts(name, groups)
+    selected = getattr(selection.filters, name)
     options = [
         FacetOption(str(value), str(text).capitalize(), counts.get(value, 0), value == selected)
         for value, text in choices
@@ -358,44 +348,23 @@ def _choice_facet(
     return Facet(name=name, label=label, options=options, all_label=all_label)
 
 
-def _municipality_facet(filters: EntryFilters, base: QuerySet[Entry]) -> Facet:
+def _municipality_facet(selection: Selection) -> Facet:
     """The municipalities with the most matching entries (and the chosen one), by name."""
-    counts = dict(_others(filters, base, "municipality").values_list("municipality_id").annotate(n=Count("pk")))
-    top = sorted(counts, key=lambda pk: -counts[pk])[:MUNICIPALITY_FACET_SIZE]
-    municipalities = Municipality.objects.filter(Q(pk__in=top) | Q(slug=filters.municipality or None))
+    filters = selection.filters
+    counts = selection.counts("municipality", selection.bits.by_municipality)  # by ascending key: ties alike
+    top = set(sorted(counts, key=lambda pk: -counts[pk])[:MUNICIPALITY_FACET_SIZE])
     options = [
         FacetOption(slug, name, counts.get(pk, 0), slug == filters.municipality)
-        for pk, slug, name in municipalities.order_by("name").values_list("pk", "slug", "name")
+        for pk, slug, name in selection.municipalities()  # by name
+        if pk in top or slug == filters.municipality
     ]
     return Facet("municipality", _("Municipality"), options, _("All municipalities"))
 
 
-def _organisation_kind_facet(filters: EntryFilters, base: QuerySet[Entry]) -> Facet:
+def _organisation_kind_facet(selection: Selection) -> Facet:
     """Entries with a lead or partner organisation of each kind, each entry counted once per kind."""
-    entries = _others(filters, base, "organisation_kind")
-    leads = (
-        entries.filter(lead_organisation__isnull=False)
-        .annotate(linked_entry=F("pk"), linked_kind=F("lead_organisation__kind"))
-        .values_list("linked_entry", "linked_kind")
-    )
-    partners = (
-        _partnered.objects.filter(entry_id__in=entries.values("pk"))
-        .annotate(linked_entry=F("entry_id"), linked_kind=F("organisation__kind"))
-        .values_list("linked_entry", "linked_kind")  # type: ignore[misc]  # (annotations the stubs cannot see)
-    )
-    counts: dict[str, int] = {}
-    try:
-        union_sql, params = leads.order_by().union(partners.order_by(), all=True).order_by().query.sql_with_params()
-    except EmptyResultSet:  # a query that finds nothing
-        union_sql = ""
-    if union_sql:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT linked_kind, COUNT(DISTINCT linked_entry) "  # noqa: S608 (SQL made by the ORM, parameters apart)
-                f"FROM ({union_sql}) AS linked GROUP BY linked_kind",
-                params,
-            )
-            counts = dict(cursor.fetchall())
+    filters = selection.filters
+    counts = selection.counts("organisation_kind", selection.bits.by_organisation_kind)
     options = [
         FacetOption(kind, str(label).capitalize(), counts.get(kind, 0), kind == filters.organisation_kind)
         for kind, label in OrganisationKind.choices
@@ -404,25 +373,13 @@ def _organisation_kind_facet(filters: EntryFilters, base: QuerySet[Entry]) -> Fa
     return Facet("organisation_kind", _("Kind of organisation"), options, _("All kinds of organisation"))
 
 
-def _term_facets(filters: EntryFilters, base: QuerySet[Entry]) -> list[Facet]:
-    """The reference frameworks (Giffinger) and, once a municipality is chosen, its own: entries per top term."""
-    frameworks = Q(framework__municipality__isnull=True)
-    if filters.municipality:
-        frameworks |= Q(framework__municipality__slug=filters.municipality)
-    terms = list(
-        Term.objects.filter(frameworks)
-        .select_related("framework")
-        .order_by("framework__municipality_id", "framework__order", "framework__name", "order", "label")
-    )
-    # Joined from the entries (not "tag rows whose entry is in …", which SQLite plans as one probe per tag
-    # and entry): each entry's tags by its key, each tag's parent by its key.
-    counts = dict(
-        _others(filters, base, "term")
-        .filter(terms__framework_id__in={term.framework_id for term in terms})
-        .annotate(top=Coalesce("terms__parent_id", "terms__id"))
-        .values_list("top")
-        .annotate(n=Count("pk", distinct=True))
-    )
+def _term_facets(selection: Selection) -> list[Facet]:
+    """The reference frameworks (Giffinger) and, once a municipality is chosen, its own: entries per top term
+    (tagged with it or a term right below it)."""
+    filters = selection.filters
+    terms = selection.terms(filters.municipality)
+    by_top_term = selection.bits.by_top_term
+    counts = selection.counts("term", {term.pk: by_top_term.get(term.pk, 0) for term in terms})
     facets: dict[int, Facet] = {}
     for term in terms:
         value = f"{term.framework.slug}:{term.code}"
@@ -439,25 +396,16 @@ def _term_facets(filters: EntryFilters, base: QuerySet[Entry]) -> list[Facet]:
     return result
 
 
-def _district_facet(filters: EntryFilters, base: QuerySet[Entry]) -> Facet | None:
+def _district_facet(selection: Selection) -> Facet | None:
     """The districts of the chosen municipality (none without one)."""
+    filters = selection.filters
     if not filters.municipality:
         return None
-    districts = list(
-        District.objects.filter(municipality__slug=filters.municipality)
-        .order_by("kind", "name")
-        .values_list("pk", "slug", "name")
-    )
+    districts = selection.districts(filters.municipality)
     if not districts:
         return None
-    counts = dict(
-        _located.objects.filter(
-            district_id__in=[pk for pk, _slug, _name in districts],
-            entry_id__in=_others(filters, base, "district").values("pk"),
-        )
-        .values_list("district_id")
-        .annotate(n=Count("entry_id"))
-    )
+    by_district = selection.bits.by_district
+    counts = selection.counts("district", {pk: by_district.get(pk, 0) for pk, _slug, _name in districts})
     options = [
         FacetOption(slug, name, counts.get(pk, 0), slug == filters.district)
         for pk, slug, name in districts
@@ -466,25 +414,38 @@ def _district_facet(filters: EntryFilters, base: QuerySet[Entry]) -> Facet | Non
     return Facet("district", _("District"), options, _("All districts"))
 
 
-def _snapshot(filters: EntryFilters, base: QuerySet[Entry]) -> SearchSnapshot:
-    from django.core.cache import cache
+def search_cache_key(filters: EntryFilters) -> str:
+    """The cache key of what a filter set finds (changes with the language and the search generation)."""
     from django.utils.translation import get_language
 
-    from .search import ORGANISATIONS, compile_query, generation, search_organisations
+    from .search import generation
 
     state = json.dumps([filters.as_query(), get_language(), generation()], sort_keys=True)
-    key = "inventory:search:" + hashlib.sha256(state.encode()).hexdigest()
+    return "inventory:search:" + hashlib.sha256(state.encode()).hexdigest()
+
+
+def _snapshot(filters: EntryFilters) -> SearchSnapshot:
+    """What the filters find among the published entries: counted and ordered in this process's bit index of them
+    (see facets.py), the matching organisations by the full-text search."""
+    from django.core.cache import cache
+
+    from .facets import Selection, current
+    from .search import ORGANISATIONS, compile_query, search_organisations
+
+    key = search_cache_key(filters)
     snapshot: SearchSnapshot | None = cache.get(key)
     if snapshot is not None:
         return snapshot
+    bits = current(max_age=SEARCH_CACHE_SECONDS)
+    selection = Selection(bits, filters)
     facets = [
-        _municipality_facet(filters, base),
-        _choice_facet(filters, base, "kind", _("Kind"), _("All kinds"), EntryKind.choices),
-        _choice_facet(filters, base, "status", _("Status"), _("Any status"), EntryStatus.choices),
-        *_term_facets(filters, base),
-        _organisation_kind_facet(filters, base),
+        _municipality_facet(selection),
+        _choice_facet(selection, "kind", _("Kind"), _("All kinds"), EntryKind.choices, bits.by_kind),
+        _choice_facet(selection, "status", _("Status"), _("Any status"), EntryStatus.choices, bits.by_status),
+        *_term_facets(selection),
+        _organisation_kind_facet(selection),
     ]
-    district = _district_facet(filters, base)
+    district = _district_facet(selection)
     if district is not None:
         facets.append(district)
     organisation_keys: list[int] = []
@@ -496,13 +457,30 @@ def _snapshot(filters: EntryFilters, base: QuerySet[Entry]) -> SearchSnapshot:
         organisation_keys = list(found.values_list("pk", flat=True)[: ORGANISATIONS_SHOWN + 1])
     snapshot = SearchSnapshot(
         facets=facets,
-        total=filters.apply(base).order_by().count(),
-        first_keys=list(filters.order(filters.apply(base)).values_list("pk", flat=True)[:SNAPSHOT_KEYS]),
+        total=selection.total(),
+        first_keys=selection.ordered_keys(SNAPSHOT_KEYS),
         organisation_keys=organisation_keys,
         key=key,
     )
-    cache.set(key, snapshot, SEARCH_CACHE_SECONDS)
+    # No older than the index it comes from allows: another process's change shows within SEARCH_CACHE_SECONDS.
+    cache.set(key, snapshot, max(1, round(SEARCH_CACHE_SECONDS - bits.age)))
     return snapshot
+
+
+def published_entry_keys(
+    *, filters: EntryFilters, offset: int, limit: int, build: bool = True
+) -> tuple[int, list[int]] | None:
+    """How many published entries the filters leave, and the keys of ``limit`` of them after the first ``offset``
+    in the order of ``entry_list`` (best first for a query, else by title): from the search's bit index of the
+    published entries (see facets.py), without reading the entries. ``build=False``: None unless the index is up
+    to date already."""
+    from .facets import Selection, current, fresh
+
+    bits = current(max_age=SEARCH_CACHE_SECONDS) if build else fresh(max_age=SEARCH_CACHE_SECONDS)
+    if bits is None:
+        return None
+    selection = Selection(bits, filters)
+    return selection.total(), selection.ordered_keys(limit, offset)
 
 
 def entry_search(*, viewer: Any, filters: EntryFilters) -> EntrySearch:
@@ -515,7 +493,7 @@ def entry_search(*, viewer: Any, filters: EntryFilters) -> EntrySearch:
     base: QuerySet[Entry] = Entry.objects.published()
     if filters.district and not filters.municipality:
         filters = filters.without("district")
-    snapshot = _snapshot(filters, base)
+    snapshot = _snapshot(filters)
     organisations: list[Organisation] = []
     if snapshot.organisation_keys:
         shown = snapshot.organisation_keys[:ORGANISATIONS_SHOWN]

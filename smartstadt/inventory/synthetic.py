@@ -1,6 +1,7 @@
 """Synthetic inventory entries for load tests (``manage.py generate_region``), indexed for the full-text search.
 
-Each copied municipality gets a copy of each of its original's entries, with lead organisation, partners and
+Each copied municipality gets a copy of each of its original's entries (with ``--entry-copies K``: K copies, the
+second and later with ``-v02`` … appended to slug and external id), with lead organisation, partners and
 districts mapped to the copies where the original's were copied too. Tags of reference frameworks (Giffinger)
 are kept; a municipality's own frameworks are not copied, so their tags are left out. The copies and the
 synthetic organisations of the earlier step are then added to the search index.
@@ -24,6 +25,15 @@ def remove_synthetic_entries(municipalities: QuerySet[Municipality]) -> None:
     for through in (Entry.terms.through, Entry.partners.through, Entry.districts.through):
         through.objects.filter(entry__in=entries).delete()
     entries.delete()  # search documents cascade
+
+
+def variant_key(key: str, variant: int, max_length: int | None) -> str:
+    """The slug or external id of the n-th copy of an entry in one municipality (``--entry-copies``): the first
+    keeps the original's, the others get ``-v02``, ``-v03`` … (an empty external id stays empty)."""
+    if variant == 1 or not key:
+        return key
+    suffix = f"-v{variant:02d}"
+    return key[: (max_length or 120) - len(suffix)] + suffix
 
 
 def _mapped(context: GeneratorContext, model: type[Any], original_pk: Any, number: int) -> Any:
@@ -51,13 +61,18 @@ def entries_step(context: GeneratorContext) -> None:
     for original in context.track(originals):
         for number, municipality in context.copies_by_pk(Municipality, original.municipality_id):
             lead = original.lead_organisation_id
-            copy = clone(
-                original,
-                municipality_id=municipality.pk,
-                lead_organisation_id=_mapped(context, Organisation, lead, number) if lead else None,
-                contact_email="",
-            )
-            new.append((original, number, copy))
+            for variant in range(1, context.entry_copies + 1):
+                copy = clone(
+                    original,
+                    municipality_id=municipality.pk,
+                    lead_organisation_id=_mapped(context, Organisation, lead, number) if lead else None,
+                    contact_email="",
+                    slug=variant_key(original.slug, variant, Entry._meta.get_field("slug").max_length),
+                    external_id=variant_key(
+                        original.external_id, variant, Entry._meta.get_field("external_id").max_length
+                    ),
+                )
+                new.append((original, number, copy))
     bulk_create(Entry, [copy for _original, _number, copy in new])
     links: dict[str, list[Any]] = {"terms": [], "partners": [], "districts": []}
     for original, number, copy in new:

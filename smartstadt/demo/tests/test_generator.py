@@ -153,3 +153,30 @@ def test_scale_or_remove_is_required(demo: dict[str, int]) -> None:
         call_command("generate_region", "--quiet")
     with pytest.raises(CommandError, match="zwischen 1 und"):
         call_command("generate_region", "--scale", "0", "--quiet")
+
+
+@pytest.mark.django_db
+def test_entry_copies_multiply_the_entries_but_not_the_organisations(demo: dict[str, int]) -> None:
+    from smartstadt.inventory.models import Entry, EntrySearchDocument
+
+    call_command("generate_region", "--scale", "2", "--quiet")
+    once = synthetic_counts()
+    oberhausen = Entry.objects.filter(municipality__slug="oberhausen")
+    assert oberhausen.exists()
+
+    call_command("generate_region", "--scale", "2", "--entry-copies", "3", "--quiet")
+
+    assert synthetic_counts() == once  # as many municipalities, districts and organisations as without
+    copies = Entry.objects.filter(municipality__slug="oberhausen-s001")
+    assert copies.count() == 3 * oberhausen.count()
+    original = oberhausen.order_by("slug").first()
+    assert original is not None
+    variants = copies.filter(title=original.title).order_by("slug")
+    assert [entry.slug for entry in variants] == [original.slug, f"{original.slug}-v02", f"{original.slug}-v03"]
+    assert all(
+        entry.lead_organisation_id != original.lead_organisation_id or not entry.lead_organisation_id
+        for entry in variants
+    )
+    assert EntrySearchDocument.objects.filter(entry__in=copies).count() == copies.count()
+    with pytest.raises(CommandError, match="--entry-copies"):
+        call_command("generate_region", "--scale", "2", "--entry-copies", "0", "--quiet")

@@ -8,6 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from smartstadt.demo.generator import (
     DEFAULT_SEED,
+    MAX_ENTRY_COPIES,
     MAX_SCALE,
     SYNTHETIC_COUNT_LABELS,
     DemoDataMissingError,
@@ -68,6 +69,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Alle realen Kommunen kopieren, nicht nur die der Metropole Ruhr",
         )
+        parser.add_argument(
+            "--entry-copies",
+            type=int,
+            default=1,
+            help=(
+                f"Kopien je Eintrag des Bestands in jeder synthetischen Kommune (1 bis {MAX_ENTRY_COPIES}): "
+                "mehr Einträge ohne mehr Kommunen und Akteure"
+            ),
+        )
         parser.add_argument("--remove", action="store_true", help="Alle synthetischen Daten löschen")
         parser.add_argument("--quiet", action="store_true", help="Keine Fortschrittsanzeige und Zusammenfassung")
 
@@ -77,6 +87,10 @@ class Command(BaseCommand):
             raise CommandError("Bitte entweder „--scale N“ oder „--remove“ angeben.")
         if scale is not None and not 1 <= scale <= MAX_SCALE:
             raise CommandError(f"Die Skalierung muss zwischen 1 und {MAX_SCALE} liegen (angegeben: {scale}).")
+        if not 1 <= options["entry_copies"] <= MAX_ENTRY_COPIES:
+            raise CommandError(
+                f"--entry-copies muss zwischen 1 und {MAX_ENTRY_COPIES} liegen (angegeben: {options['entry_copies']})."
+            )
         console = Console(file=cast(IO[str], self.stdout), force_terminal=None)
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -96,6 +110,7 @@ class Command(BaseCommand):
                         scale=scale,
                         seed=options["seed"],
                         include_all=options["all_municipalities"],
+                        entry_copies=options["entry_copies"],
                         progress=sink,
                     )
                     removed = report.removed
