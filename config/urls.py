@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("opendata/", include("smartstadt.opendata.urls")),
     path("", include("smartstadt.inventory.urls")),
+    path("", include("smartstadt.analysis.urls")),
     path("", include("smartstadt.stocktaking.urls")),
     path("", include("smartstadt.portal.urls")),
 ]

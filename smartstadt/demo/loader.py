@@ -115,6 +115,7 @@ def demo_step(name: str, order: int) -> Callable[[Step], Step]:
 
 def demo_steps() -> Iterator[DemoStep]:
     # Importing the modules registers their steps.
+    from smartstadt.analysis import demo as _analysis_demo  # noqa: F401
     from smartstadt.core import demo as _core_demo  # noqa: F401
     from smartstadt.frameworks import demo as _frameworks_demo  # noqa: F401
     from smartstadt.inventory import demo as _inventory_demo  # noqa: F401

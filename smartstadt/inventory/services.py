@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartstadt.analysis import services as analysis
 from smartstadt.core.history import delete_tracked, save_tracked
 from smartstadt.regions.models import Municipality, Organisation
 from smartstadt.regions.services import unique_slug
@@ -76,6 +77,7 @@ def entry_create(
     _check_districts(municipality, relations.get("districts", []))
     entry = save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
     search.index_entries([entry])
+    analysis.entries_changed([entry.pk])  # similar entries, after the commit
     return entry
 
 
@@ -105,6 +107,7 @@ def entry_update(
     _check_districts(entry.municipality, relations.get("districts", []))
     entry = save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
     search.index_entries([entry])
+    analysis.entries_changed([entry.pk])  # similar entries, after the commit
     return entry
 
 
@@ -114,6 +117,7 @@ def entry_submit(*, actor: Any, entry: Entry, system_label: str = "System") -> E
     _require(actor, "inventory.submit_entry", entry)
     entry.publication_state = PublicationState.IN_REVIEW
     search.changed()
+    analysis.entries_changed([entry.pk])  # the team compares entries in review
     return save_tracked(entry, actor=actor, note=_("submitted for review"), system_label=system_label)
 
 
@@ -126,6 +130,7 @@ def entry_publish(*, actor: Any, entry: Entry, note: str = "") -> Entry:
     # The index holds no publication state (visibility is filtered on the entries themselves), but whatever
     # is published must be findable, also when it came in by a path that did not index it.
     search.index_entries([entry])
+    analysis.entries_changed([entry.pk])
     return entry
 
 
@@ -135,6 +140,7 @@ def entry_return_to_draft(*, actor: Any, entry: Entry, reason: str = "") -> Entr
     _require(actor, "inventory.publish_entry", entry)
     entry.publication_state = PublicationState.DRAFT
     search.changed()  # the search's facet counts of published entries
+    analysis.entries_changed([entry.pk])  # no longer among the public similar entries
     return save_tracked(entry, actor=actor, note=reason or _("returned to draft"))
 
 
@@ -144,6 +150,7 @@ def entry_delete(*, actor: Any, entry: Entry) -> None:
     pk = entry.pk
     delete_tracked(entry, actor=actor)
     search.remove_entries([pk])  # the key cascades already; this keeps the index's own bookkeeping explicit
+    analysis.entries_changed([pk])
 
 
 def organisations_for_new_entries(*, actor: Any, municipality: Municipality) -> list[Organisation]:
@@ -170,6 +177,10 @@ def entries_import(
     from .spreadsheets import import_entries
 
     _require(actor, "inventory.import_entries", municipality)
-    return import_entries(
+    result = import_entries(
         actor=actor, municipality=municipality, data=data, filename=filename, dry_run=dry_run, progress=progress
     )
+    if result.saved:
+        # the municipality's entries: unchanged texts cost a hash each (see smartstadt/analysis/indexing.py)
+        analysis.entries_changed(Entry.objects.filter(municipality=municipality).values_list("pk", flat=True))
+    return result

@@ -14,13 +14,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartstadt.analysis.selectors import similar_entries_for
 from smartstadt.core.selectors import change_history_for
 from smartstadt.regions.models import Municipality, Organisation
 from smartstadt.regions.selectors import get_municipality
 
 from . import services
 from .forms import EntryForm
-from .selectors import get_entry_for, get_entry_for_edit, my_entries, related_entries, review_queue
+from .selectors import get_entry_for, get_entry_for_edit, my_entries, review_queue
 
 
 def entry_detail(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
@@ -34,7 +35,7 @@ def entry_detail(request: HttpRequest, municipality: str, slug: str) -> HttpResp
         {
             "entry": entry,
             "terms_by_framework": terms_by_framework,
-            "related": related_entries(entry=entry),
+            "similar": similar_entries_for(entry),  # "Ähnliche Vorhaben" from the analysis engine
             "can_edit": request.user.has_perm("inventory.change_entry", entry),
             "can_publish": request.user.has_perm("inventory.publish_entry", entry),
             "can_submit": request.user.has_perm("inventory.submit_entry", entry),
