@@ -17,8 +17,8 @@ resolve their slugs and ids in the database. Results are the same as the SQL of 
 
 The index costs seven queries and about 0.1 s at 20,000 entries (a few MB). It is rebuilt when
 :func:`search.generation` changes (any index change, any change of a publication state) and at the latest after
-``max_age`` seconds: without Redis every process has its own generation number, so another process's change
-shows after that time at the latest, as with the cached search results.
+``max_age`` seconds. The generation number is shared by all processes (smartstadt/core/generations.py: in Redis,
+or without it in a file under the var folder), so a change made in one process shows in the next request of any.
 """
 
 from __future__ import annotations

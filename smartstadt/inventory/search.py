@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as default_connection
 from django.db import models, transaction
@@ -39,6 +38,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
+from smartstadt.core import generations
 from smartstadt.regions.models import Organisation
 
 from . import german
@@ -144,27 +144,19 @@ def drop_index_structures(connection: Any = None) -> None:
 
 # --- Change notices: what caches of search results (the facet counts) are keyed by -------------------------
 
-GENERATION_KEY = "inventory:search-generation"
+GENERATION = "search"  # see smartstadt/core/generations.py: shared by all processes, also without Redis
 
 
 def generation() -> int:
     """A number that changes whenever the index or the entries' visibility changes."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY, 0)
-    return int(value)
+    return generations.ensure(GENERATION)
 
 
 def changed() -> None:
     """Invalidate cached search results: now, and again once the transaction is committed (a request that read
     the old data in between must not keep its result under the new number)."""
-
-    def bump() -> None:
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    generations.bump(GENERATION)
+    transaction.on_commit(lambda: generations.bump(GENERATION))
 
 
 # --- Documents ----------------------------------------------------------------------------------------
