@@ -765,6 +765,7 @@ def run(recorder: Recorder, database_url: str) -> list[LoadResult]:
                     results.append(load(server, "postgresql", data))
     else:
         path = LOG_DIR / "load.sqlite3"
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
         remove_sqlite(path)
         seconds = prepare(f"sqlite:///{path}")
         recorder.add("load.sqlite.prepare", seconds, "s", None, "migrate, load_demo, generate_region")
@@ -809,6 +810,7 @@ def main() -> int:
             results.append(load(server, name, data))
     else:
         path = LOG_DIR / "load.sqlite3"
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
         remove_sqlite(path)
         prepare(f"sqlite:///{path}")
         with serve(f"sqlite:///{path}", "sqlite") as server:

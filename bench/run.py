@@ -12,6 +12,7 @@ Knobs: ``BENCH_REQUESTS`` (timed requests per page and scale, default 50), ``BEN
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
@@ -41,7 +42,13 @@ def env_int(name: str, default: int) -> int:
 REQUESTS = env_int("BENCH_REQUESTS", 50)
 WARMUP = env_int("BENCH_WARMUP", 5)
 SCALES = tuple(int(item) for item in os.environ.get("BENCH_SCALES", "1,10,100").split(",") if item.strip())
-LOAD = os.environ.get("BENCH_LOAD", "1") != "0"  # the load test at about 20,000 entries (bench/load.py)
+LOAD = os.environ.get("BENCH_LOAD", "1") != "0"
+# Benchmarks of single capabilities, each ``run(recorder)``, and the variable that skips it when set to 0.
+EXTRA_BENCHMARKS = [
+    ("bench.analysis_tags", "BENCH_TAGS"),  # tag suggestions: cross-validated macro-F1 against a baseline
+    ("bench.analysis_engine", "BENCH_ANALYSIS"),  # retrieval quality, index build, queries, candidates
+    ("bench.documents", "BENCH_DOCUMENTS"),  # strategy with 150 measures to PDF and DOCX
+]  # the load test at about 20,000 entries (bench/load.py)
 
 
 def prepare_environment() -> str:
@@ -98,12 +105,12 @@ def forget_cached_results() -> None:
     pays for a new combination of query and filters, not for a change of the index (see inventory/facets.py)."""
     from django.core.cache import cache
 
-    from smartstadt.inventory.search import GENERATION_KEY
+    from smartstadt.core import generations
 
-    generation = cache.get(GENERATION_KEY)
+    kept = {name: generations.read(name) for name in ("search", "analysis")}
     cache.clear()
-    if generation is not None:
-        cache.set(GENERATION_KEY, generation, None)
+    for name, value in kept.items():
+        generations.restore(name, value)
 
 
 def measure_page(recorder: Recorder, case: PageCase, scale: int | None, prefix: str = "page") -> None:
@@ -230,6 +237,13 @@ def run(recorder: Recorder, url: str) -> None:
     # Requests as in production: no debug templates, no query log.
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+    # The capabilities' own benchmarks, on the demo region alone (before any synthetic data).
+    for module, knob in EXTRA_BENCHMARKS:
+        if os.environ.get(knob, "1") != "0":
+            started = time.perf_counter()
+            importlib.import_module(module).run(recorder)
+            recorder.add(f"bench.{module.removeprefix('bench.')}.runtime", time.perf_counter() - started, "s")
 
     for scale in SCALES:
         if scale > 1 or synthetic_counts()["municipalities"]:

@@ -17,3 +17,14 @@ def analysis_step(report: LoadReport) -> None:
         report.counts["Analyse: Einträge neu analysiert"] += result.written
     if semantic.available() and EntryVector.objects.filter(semantic__isnull=True).exists():
         services.entries_changed(None)
+
+
+@demo_step("Analyse: Schlagwort-Vorschläge", order=996)
+def tagging_step(report: LoadReport) -> None:
+    """The tag suggestion model of the Giffinger dimensions (a second or two; nothing when the tags are unchanged),
+    so that the entry forms suggest tags right away; trained again with the semantic layer once the worker has
+    embedded the entries."""
+    from . import tagging
+
+    for _slug, entries in tagging.retrain_stale().items():
+        report.counts["Analyse: Schlagwort-Modell trainiert (Einträge)"] += entries

@@ -518,12 +518,13 @@ class CorpusEngine(BaseEngine):
             groups.setdefault(item.group, len(groups))
         stop = text.name_keys(name for name in groups if name)
         documents = []
-        for number, item in enumerate(items, start=1):
-            documents.append(text.terms(item.text, stop_keys=stop))
-            if progress is not None and (number % 500 == 0 or number == len(items)):
-                progress(indexing.STAGE_TEXTS, number, len(items))
-        model = LexicalModel.fit(documents)
-        terms, grams = model.transform_blocks(documents)
+        with text.collector_paused():
+            for number, item in enumerate(items, start=1):
+                documents.append(text.terms(item.text, stop_keys=stop))
+                if progress is not None and (number % 500 == 0 or number == len(items)):
+                    progress(indexing.STAGE_TEXTS, number, len(items))
+            model = LexicalModel.fit(documents)
+            terms, grams = model.transform_blocks(documents)
         embeddings = None
         has_semantic = None
         if use_semantic is not False and semantic.available() and items:

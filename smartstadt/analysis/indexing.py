@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from smartstadt.core import generations
 from smartstadt.inventory.models import Entry
 from smartstadt.regions.models import Municipality
 
@@ -51,7 +51,7 @@ MAX_DESCRIPTION = 4000
 # REFIT_MIN entries).
 REFIT_SHARE = 0.25
 REFIT_MIN = 50
-GENERATION_KEY = "analysis:generation"
+GENERATION = "analysis"  # see smartstadt/core/generations.py
 
 
 # --- The text of an entry ----------------------------------------------------------------------------------
@@ -128,21 +128,19 @@ def decode_rows(blobs: Sequence[bytes | memoryview], n_terms: int, n_grams: int)
 
 
 def generation() -> int | None:
-    value = cache.get(GENERATION_KEY)
-    return None if value is None else int(value)
+    return generations.read(GENERATION)
 
 
 def start_generation() -> int:
     """The generation number, set now if the cache has none (a new process, a cleared cache)."""
-    cache.add(GENERATION_KEY, time.time_ns(), None)
-    return generation() or 0
+    return generations.ensure(GENERATION)
 
 
 def changed() -> None:
     """Tell this process's engine (and, with Redis as the cache, every process's) that the index changed: now and
     again after the commit."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, time.time_ns(), None))
+    generations.bump(GENERATION)
+    transaction.on_commit(lambda: generations.bump(GENERATION))
 
 
 # --- Loading the fitted vocabulary ---------------------------------------------------------------------------
@@ -249,10 +247,11 @@ def _write_rows(
 def _analyse(entries: Sequence[tuple[int, str]], progress: Progress | None) -> list[tuple[int, str, list[text.Term]]]:
     stop = stop_keys()
     analysed: list[tuple[int, str, list[text.Term]]] = []
-    for number, (pk, value) in enumerate(entries, start=1):
-        analysed.append((pk, value, text.terms(value, stop_keys=stop)))
-        if progress is not None and (number % 1000 == 0 or number == len(entries)):
-            progress(STAGE_TEXTS, number, len(entries))
+    with text.collector_paused():
+        for number, (pk, value) in enumerate(entries, start=1):
+            analysed.append((pk, value, text.terms(value, stop_keys=stop)))
+            if progress is not None and (number % 1000 == 0 or number == len(entries)):
+                progress(STAGE_TEXTS, number, len(entries))
     return analysed
 
 
@@ -267,7 +266,8 @@ def rebuild(*, progress: Progress | None = None, embed: bool = True) -> IndexRep
     mark = time.perf_counter()
     if progress is not None:
         progress(STAGE_VOCABULARY, 0, 1)
-    model = LexicalModel.fit([terms for _pk, _text, terms in analysed])
+    with text.collector_paused():
+        model = LexicalModel.fit([terms for _pk, _text, terms in analysed])
     if progress is not None:
         progress(STAGE_VOCABULARY, 1, 1)
     report.stages["vocabulary"] = time.perf_counter() - mark

@@ -92,6 +92,8 @@ def _counts(
 
 def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear term frequency × idf, each row normalised to length 1."""
+    if counts.shape[1] == 0:  # e.g. every n-gram is in more than half of a tiny corpus
+        return sp.csr_matrix(counts.shape, dtype=np.float32)
     weighted = counts.astype(np.float32, copy=True)
     np.log(weighted.data, out=weighted.data)
     weighted.data += 1

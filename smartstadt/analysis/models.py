@@ -6,7 +6,9 @@
   semantic embedding only to the text (``content_hash``), so it survives rebuilds and is copied to every entry
   with the same text instead of being computed again.
 
-Written only by ``indexing.py`` (the rebuild command and the ``update_entry_vectors`` task).
+* :class:`TagModel`: a trained tag classifier per framework (``tagging.py``), so a restart does not retrain.
+
+Written only by ``indexing.py`` (the rebuild command and the ``update_entry_vectors`` task) and ``tagging.py``.
 """
 
 from __future__ import annotations
@@ -52,3 +54,25 @@ class EntryVector(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+class TagModel(models.Model):
+    """A trained classifier that suggests a framework's top-level terms for a text (see ``tagging.py``): the
+    newest row per framework is the one in use; ``fingerprint`` says which confirmed tags it was trained on."""
+
+    framework = models.ForeignKey(
+        "frameworks.Framework", on_delete=models.CASCADE, related_name="tag_models", verbose_name=_("framework")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    entries = models.PositiveIntegerField(_("training entries"), default=0)
+    fingerprint = models.CharField(_("fingerprint of the training tags"), max_length=64)
+    semantic_model = models.CharField(_("semantic model"), max_length=100, blank=True)
+    seconds = models.FloatField(_("training time in seconds"), default=0.0)
+    model = models.BinaryField(_("trained model"))
+
+    class Meta:
+        verbose_name = _("tag suggestion model")
+        verbose_name_plural = _("tag suggestion models")
+
+    def __str__(self) -> str:
+        return f"{self.framework_id}: {self.pk} ({self.entries})"

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from smartstadt.core.admin import HistoryAdminMixin
 
-from .models import Entry
+from .models import Entry, EntryRedirect
 
 
 @admin.register(Entry)
@@ -24,3 +25,17 @@ class EntryAdmin(HistoryAdminMixin):
         from .search import index_entries
 
         index_entries([form.instance])
+
+
+@admin.register(EntryRedirect)
+class EntryRedirectAdmin(admin.ModelAdmin[EntryRedirect]):
+    """Addresses of merged entries: read-only, they are written by the merge (inventory/merging.py)."""
+
+    list_display = ["old_title", "municipality", "slug", "entry", "created_at"]
+    list_filter = ["municipality"]
+    search_fields = ["old_title", "slug", "old_external_id", "entry__title"]
+    list_select_related = ["municipality", "entry"]
+    readonly_fields = ["municipality", "slug", "old_entry_id", "old_title", "old_external_id", "entry", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

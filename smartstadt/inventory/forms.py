@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from smartstadt.analysis.tag_views import FIELD_TEMPLATE
 from smartstadt.frameworks.models import Framework, Term
 from smartstadt.regions.forms import LinesField
 from smartstadt.regions.models import District, Municipality, Organisation
@@ -66,6 +67,7 @@ class EntryForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The Smart City dimensions and topic fields the entry belongs to."),
+        template_name=FIELD_TEMPLATE,  # with the suggested Giffinger dimensions (smartstadt/analysis/tag_views.py)
     )
     districts = forms.ModelMultipleChoiceField(
         label=_("Districts"), queryset=District.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -164,3 +166,29 @@ class SpreadsheetUploadForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise ValidationError(_("The file is larger than 20 MB; please split it."))
         return upload
+
+
+class MergeForm(forms.Form):
+    """Which value each differing field of two merged entries keeps (see ``merging.py``)."""
+
+    def __init__(self, *args: Any, rows: list[Any], keep_title: str, remove_title: str, **kwargs: Any) -> None:
+        from .merging import BOTH, KEEP, REMOVE
+
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            if not row.differs:
+                continue
+            choices = [
+                (KEEP, f"{keep_title}: {_short(row.keep)}"),
+                (REMOVE, f"{remove_title}: {_short(row.remove)}"),
+            ]
+            if row.is_list:
+                choices.append((BOTH, str(_("Both together"))))
+            self.fields[row.name] = forms.ChoiceField(
+                label=row.label, choices=choices, initial=row.default, widget=forms.RadioSelect, required=False
+            )  # not sent: the default (see merging.default_choices)
+
+
+def _short(value: str) -> str:
+    value = " ".join(value.split())
+    return (value[:117] + "…" if len(value) > 120 else value) or "–"

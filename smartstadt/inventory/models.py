@@ -260,6 +260,33 @@ class Entry(models.Model):
             raise ValidationError(errors)
 
 
+class EntryRedirect(models.Model):
+    """The address of an entry that was merged into another (see ``merging.py``): its old URL answers with a
+    permanent redirect to the entry that stayed, and its old key finds the change history it had before."""
+
+    municipality = models.ForeignKey(
+        "regions.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    slug = models.SlugField(_("old URL name"), max_length=120)
+    old_entry_id = models.PositiveBigIntegerField(_("key of the merged entry"), db_index=True)
+    old_title = models.CharField(_("title of the merged entry"), max_length=300)
+    old_external_id = models.CharField(_("external id of the merged entry"), max_length=120, blank=True)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("entry that stayed")
+    )
+    created_at = models.DateTimeField(_("merged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("address of a merged entry")
+        verbose_name_plural = _("addresses of merged entries")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="entry_redirect_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.entry_id}"
+
+
 class EntrySearchDocument(models.Model):
     """An entry's text as search tokens (see ``search.py``), written by the indexer only.
 

@@ -34,6 +34,8 @@ rules.add_perm("inventory.change_entry", responsible)
 rules.add_perm("inventory.submit_entry", responsible & is_draft)
 rules.add_perm("inventory.publish_entry", is_platform_admin | is_team_of)
 rules.add_perm("inventory.delete_entry", is_platform_admin | is_team_of)
+# obj: an entry (or the municipality) whose duplicates are merged: the team that publishes its entries
+rules.add_perm("inventory.merge_entries", is_platform_admin | is_team_of)
 rules.add_perm("inventory.import_entries", is_platform_admin | is_team_of)
 # obj: the municipality whose entries in every state go into a workspace export
 rules.add_perm("inventory.export_entries", is_platform_admin | is_team_of)

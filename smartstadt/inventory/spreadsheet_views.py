@@ -26,6 +26,7 @@ from .selectors import entries_for_export
 
 PREVIEW_LIMIT = 500
 ERROR_LIMIT = 1000
+DUPLICATE_LIMIT = 100
 
 
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
@@ -122,6 +123,9 @@ def _context(place: Municipality, state: dict[str, Any]) -> dict[str, Any]:
         "running": state["status"] in imports.RUNNING,
         "percent": int(100 * (state.get("done") or 0) / total) if total else 0,
         "can_confirm": state["status"] == "checked" and result and not errors,
+        # warnings: rows that look like an existing entry or another row (smartstadt/analysis/duplicates.py)
+        "duplicate_rows": [row for row in rows if row.get("duplicates")][:DUPLICATE_LIMIT],
+        "duplicate_count": sum(1 for row in rows if row.get("duplicates")),
     }
 
 

@@ -27,6 +27,7 @@ import csv
 import datetime
 import io
 import json
+import logging
 import re
 import zipfile
 from collections import Counter, defaultdict
@@ -63,6 +64,8 @@ from .models import (
     Transferability,
 )
 from .validators import MAX_ITEMS
+
+logger = logging.getLogger(__name__)
 
 DATA_SHEET = "Bestand"
 NOTES_SHEET = "Hinweise"
@@ -324,9 +327,21 @@ class RowResult:
     key: str
     title: str
     changed: list[str] = field(default_factory=list)  # headers of the changed columns
+    # warnings, not errors: an existing entry or an earlier row this row looks like (analysis/duplicates.py)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    # suggested Giffinger dimensions of a row without any (dry runs only; analysis/tagging.py)
+    suggested: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "action": self.action, "key": self.key, "title": self.title, "changed": self.changed}
+        return {
+            "row": self.row,
+            "action": self.action,
+            "key": self.key,
+            "title": self.title,
+            "changed": self.changed,
+            "duplicates": self.duplicates,
+            "suggested": self.suggested,
+        }
 
 
 @dataclass
@@ -351,6 +366,11 @@ class ImportResult:
     def unchanged(self) -> int:
         return self.count("unchanged")
 
+    @property
+    def duplicates(self) -> int:
+        """Rows that look like an existing entry or another row of the file."""
+        return sum(1 for row in self.rows if row.duplicates)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "rows": [row.as_dict() for row in self.rows],
@@ -360,6 +380,7 @@ class ImportResult:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
         }
 
 
@@ -1271,7 +1292,66 @@ def import_entries(
         result.saved = not importer.errors
     result.errors = importer.errors
     result.rows = importer.results() if not importer.errors else []
+    _flag_duplicates(municipality, importer.plans, result.rows)
+    if dry_run and result.rows:
+        _suggest_tags(importer.plans, result.rows)
     return result
+
+
+def _flag_duplicates(municipality: Municipality, plans: Sequence[_Plan], rows: Sequence[RowResult]) -> None:
+    """Mark new and changed rows that look like an existing entry of the municipality (other than the one they
+    update) or like an earlier row: warnings for the preview, the import works all the same."""
+    from smartstadt.analysis.duplicates import RowText, duplicates_in_rows
+
+    if not rows:
+        return  # a file with errors shows its errors only
+    checked = [plan for plan, row in zip(plans, rows, strict=True) if row.action != "unchanged"]
+    if not checked:
+        return
+    try:
+        flags = duplicates_in_rows(
+            municipality=municipality,
+            rows=[
+                RowText(
+                    row=plan.row,
+                    title=plan.entry.title,
+                    summary=plan.entry.summary,
+                    description=plan.entry.description,
+                    entry_id=None if plan.is_new else plan.entry.pk,
+                )
+                for plan in checked
+            ],
+        )
+    except Exception:  # a warning must never make an import fail
+        logger.exception("Could not check the spreadsheet rows for duplicates")
+        return
+    for row in rows:
+        row.duplicates = flags.get(row.row, [])
+
+
+def _suggest_tags(plans: Sequence[_Plan], rows: Sequence[RowResult]) -> None:
+    """Suggest the Giffinger dimensions of new and changed rows that have none, for the preview."""
+    from smartstadt.analysis.tagging import RowText, suggest_for_rows
+
+    checked = [plan for plan, row in zip(plans, rows, strict=True) if row.action != "unchanged"]
+    try:
+        suggested = suggest_for_rows(
+            [
+                RowText(
+                    row=plan.row,
+                    title=plan.entry.title,
+                    summary=plan.entry.summary,
+                    description=plan.entry.description,
+                    term_ids=tuple(plan.relations.get("terms", ())),
+                )
+                for plan in checked
+            ]
+        )
+    except Exception:  # a suggestion must never make an import fail
+        logger.exception("Could not suggest tags for the spreadsheet rows")
+        return
+    for row in rows:
+        row.suggested = suggested.get(row.row, [])
 
 
 # --- Writing files --------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import spreadsheet_views, views
+from . import merge_views, spreadsheet_views, views
 
 app_name = "inventory"
 
@@ -34,6 +34,13 @@ urlpatterns = [
         "arbeitsbereich/bestand/<slug:municipality>/export.<str:fmt>",
         spreadsheet_views.export_workspace,
         name="workspace_export",
+    ),
+    # Duplicates: the team's candidate pairs and merging two entries (merging.py)
+    path("arbeitsbereich/bestand/<slug:municipality>/dubletten/", merge_views.duplicates, name="duplicates"),
+    path(
+        "arbeitsbereich/bestand/<slug:municipality>/zusammenfuehren/<int:keep>/<int:remove>/",
+        merge_views.entry_merge,
+        name="entry_merge",
     ),
     path("kommunen/<slug:municipality>/bestand/neu/", views.entry_create, name="entry_create"),
     path("kommunen/<slug:municipality>/bestand/<slug:slug>/", views.entry_detail, name="entry"),

@@ -8,24 +8,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartstadt.analysis import tag_views
 from smartstadt.analysis.selectors import similar_entries_for
-from smartstadt.core.selectors import change_history_for
+from smartstadt.core.pagecache import public_page
 from smartstadt.regions.models import Municipality, Organisation
 from smartstadt.regions.selectors import get_municipality
 
-from . import services
+from . import merge_views, merging, services
 from .forms import EntryForm
 from .selectors import get_entry_for, get_entry_for_edit, my_entries, review_queue
 
 
+@public_page("search", "analysis")  # what the page shows changes with the entries (search) and similar entries
 def entry_detail(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
-    entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
+    try:
+        entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
+    except Http404:
+        merged_into = merging.redirect_for(municipality_slug=municipality, slug=slug)
+        if merged_into is None:
+            raise
+        return redirect(merged_into, permanent=True)  # the address of an entry merged into another
     terms_by_framework: dict[str, list[object]] = {}
     for term in entry.terms.all():
         terms_by_framework.setdefault(term.framework.name, []).append(term)
@@ -39,6 +47,7 @@ def entry_detail(request: HttpRequest, municipality: str, slug: str) -> HttpResp
             "can_edit": request.user.has_perm("inventory.change_entry", entry),
             "can_publish": request.user.has_perm("inventory.publish_entry", entry),
             "can_submit": request.user.has_perm("inventory.submit_entry", entry),
+            "can_merge": request.user.has_perm("inventory.merge_entries", entry),
         },
     )
 
@@ -61,6 +70,11 @@ def entry_create(request: HttpRequest, municipality: str) -> HttpResponse:
         lead_choices=choices,
         lead_required=lead_required,
     )
+    if merge_views.wants_duplicate_check(request):
+        return merge_views.render_duplicate_check(request, form, municipality=place, entry=None)
+    if tag_views.wants_tag_suggestions(request):
+        context = {"municipality": place, "entry": None}
+        return tag_views.render_tag_suggestions(request, form, template="inventory/entry_form.html", context=context)
     if request.method == "POST" and form.is_valid():
         entry = services.entry_create(actor=request.user, municipality=place, data=form.cleaned_data)
         messages.success(request, _("The entry “%(title)s” was saved as a draft.") % {"title": entry.title})
@@ -81,6 +95,11 @@ def entry_edit(request: HttpRequest, municipality: str, slug: str) -> HttpRespon
         lead_choices=choices,
         lead_required=lead_required,
     )
+    if merge_views.wants_duplicate_check(request):
+        return merge_views.render_duplicate_check(request, form, municipality=entry.municipality, entry=entry)
+    if tag_views.wants_tag_suggestions(request):
+        context = {"municipality": entry.municipality, "entry": entry}
+        return tag_views.render_tag_suggestions(request, form, template="inventory/entry_form.html", context=context)
     if request.method == "POST" and form.is_valid():
         services.entry_update(actor=request.user, entry=entry, data=form.cleaned_data)
         messages.success(request, _("Your changes were saved."))
@@ -115,7 +134,8 @@ def entry_transition(request: HttpRequest, municipality: str, slug: str, action:
 @login_required
 def entry_history(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
     entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
-    page = Paginator(change_history_for(viewer=request.user, obj=entry), 50).get_page(request.GET.get("page"))
+    records = merging.entry_history_records(viewer=request.user, entry=entry)  # with the entries merged into it
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "portal/history.html", {"object": entry, "page": page, "back_url": entry.get_absolute_url()})
 
 

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from smartstadt.analysis import tag_views
+from smartstadt.analysis.duplicates import duplicates_of_entries
 from smartstadt.core.history import history_for
 from smartstadt.core.permissions import roles_of
+from smartstadt.inventory import merge_views
+from smartstadt.inventory.models import Entry, PublicationState
 from smartstadt.regions.models import Municipality
 from smartstadt.regions.selectors import get_municipality
 
@@ -107,6 +112,8 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(user=request.user, pk=pk)
     invitations = selectors.invitation_table(campaign=campaign)
+    answers = list(selectors.campaign_answers(campaign=campaign)[:200])
+    duplicates = duplicates_of_entries(answers)
     active = [invitation for invitation in invitations if not invitation.is_revoked]
     return render(
         request,
@@ -114,7 +121,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "invitations": invitations,
-            "answers": selectors.campaign_answers(campaign=campaign)[:200],
+            # each answer with the existing entries it looks like (smartstadt/analysis/duplicates.py)
+            "answers": [(entry, duplicates.get(entry.pk, [])) for entry in answers],
             "can_manage": request.user.has_perm("stocktaking.manage_campaign", campaign),
             "counts": {
                 "invited": len(active),
@@ -287,6 +295,13 @@ def invitee_start(request: HttpRequest, invitation: Invitation, token: str) -> H
 @invitee_view
 def invitee_entry_create(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     form = InviteeEntryForm(request.POST or None, invitation=invitation)
+    if merge_views.wants_duplicate_check(request):
+        return _invitee_duplicate_check(request, invitation, token, form, None)
+    if tag_views.wants_tag_suggestions(request):
+        context = {"invitation": invitation, "campaign": invitation.campaign, "token": token, "entry": None}
+        return tag_views.render_tag_suggestions(
+            request, form, template="stocktaking/invitee_entry_form.html", context=context
+        )
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.answer_entry_create(invitation=invitation, data=form.cleaned_data)
@@ -310,6 +325,19 @@ def invitee_entry_create(request: HttpRequest, invitation: Invitation, token: st
 def invitee_entry_edit(request: HttpRequest, invitation: Invitation, token: str, entry: int) -> HttpResponse:
     item = selectors.get_invitee_entry(invitation, entry)
     form = InviteeEntryForm(request.POST or None, instance=item, invitation=invitation)
+    if merge_views.wants_duplicate_check(request):
+        return _invitee_duplicate_check(request, invitation, token, form, item)
+    if tag_views.wants_tag_suggestions(request):
+        context = {
+            "invitation": invitation,
+            "campaign": invitation.campaign,
+            "token": token,
+            "entry": item,
+            "history": history_for(item)[:50],
+        }
+        return tag_views.render_tag_suggestions(
+            request, form, template="stocktaking/invitee_entry_form.html", context=context
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_entry_update(invitation=invitation, entry=item, data=form.cleaned_data)
@@ -329,6 +357,29 @@ def invitee_entry_edit(request: HttpRequest, invitation: Invitation, token: str,
             "entry": item,
             "history": history_for(item)[:50],
         },
+    )
+
+
+def _invitee_duplicate_check(
+    request: HttpRequest, invitation: Invitation, token: str, form: InviteeEntryForm, entry: Entry | None
+) -> HttpResponse:
+    """The possible duplicates of an answer: published entries of the municipality and the invitee's own."""
+    visible = Entry.objects.filter(
+        Q(publication_state=PublicationState.PUBLISHED) | Q(pk__in=selectors.invitee_entries(invitation).values("pk"))
+    )
+    return merge_views.render_duplicate_check(
+        request,
+        form,
+        municipality=invitation.campaign.municipality,
+        entry=entry,
+        template="stocktaking/invitee_entry_form.html",
+        context={
+            "invitation": invitation,
+            "campaign": invitation.campaign,
+            "token": token,
+            "history": history_for(entry)[:50] if entry is not None else [],
+        },
+        visible=visible,
     )
 
 

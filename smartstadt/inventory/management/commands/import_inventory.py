@@ -107,6 +107,15 @@ class Command(BaseCommand):
             f"{municipality.name}: {len(result.rows)} Zeilen geprüft – neu: {result.created}, geändert: "
             f"{result.updated}, unverändert: {result.unchanged}."
         )
+        for row in result.rows:  # warnings, not errors (smartstadt/analysis/duplicates.py)
+            if row.duplicates:
+                like = ", ".join(
+                    f"„{flag['title']}“ (#{flag['entry']})" if "entry" in flag else f"Zeile {flag['row']}"
+                    for flag in row.duplicates
+                )
+                self.stdout.write(self.style.WARNING(f"  Zeile {row.row}: mögliche Dublette von {like} – {row.title}"))
+        if result.duplicates:
+            self.stdout.write(f"Mögliche Dubletten: {result.duplicates} Zeilen (Hinweis, kein Fehler).")
         if options["dry_run"]:
             self.stdout.write("Probelauf: nichts gespeichert.")
         else:
