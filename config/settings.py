@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "smartstadt.api",
     "smartstadt.opendata",
     "smartstadt.analysis",
+    "smartstadt.strategy",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,7 @@ urlpatterns = [
     path("opendata/", include("smartstadt.opendata.urls")),
     path("", include("smartstadt.inventory.urls")),
     path("", include("smartstadt.analysis.urls")),
+    path("", include("smartstadt.strategy.urls")),
     path("", include("smartstadt.stocktaking.urls")),
     path("", include("smartstadt.portal.urls")),
 ]

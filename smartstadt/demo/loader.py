@@ -121,6 +121,7 @@ def demo_steps() -> Iterator[DemoStep]:
     from smartstadt.inventory import demo as _inventory_demo  # noqa: F401
     from smartstadt.regions import demo as _regions_demo  # noqa: F401
     from smartstadt.stocktaking import demo as _stocktaking_demo  # noqa: F401
+    from smartstadt.strategy import demo as _strategy_demo  # noqa: F401
 
     for _order, step in sorted(_STEPS, key=lambda item: item[0]):
         yield step
