@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "smartstadt.opendata",
     "smartstadt.analysis",
     "smartstadt.strategy",
+    "smartstadt.participation",
 ]
 
 MIDDLEWARE = [

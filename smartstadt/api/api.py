@@ -10,7 +10,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import entries, errors, frameworks, municipalities, organisations
+from . import entries, errors, frameworks, municipalities, organisations, participation
 
 DESCRIPTION = """\
 Lesende Schnittstelle der Plattform Smartstadt: Kommunen, Organisationen, der Bestand an Projekten, Lösungen \
@@ -44,3 +44,4 @@ api.add_router("/municipalities", municipalities.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("/entries", entries.router)
 api.add_router("/frameworks", frameworks.router)
+api.add_router("/processes", participation.router)

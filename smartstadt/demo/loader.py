@@ -119,6 +119,7 @@ def demo_steps() -> Iterator[DemoStep]:
     from smartstadt.core import demo as _core_demo  # noqa: F401
     from smartstadt.frameworks import demo as _frameworks_demo  # noqa: F401
     from smartstadt.inventory import demo as _inventory_demo  # noqa: F401
+    from smartstadt.participation import demo as _participation_demo  # noqa: F401
     from smartstadt.regions import demo as _regions_demo  # noqa: F401
     from smartstadt.stocktaking import demo as _stocktaking_demo  # noqa: F401
     from smartstadt.strategy import demo as _strategy_demo  # noqa: F401

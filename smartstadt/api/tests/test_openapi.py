@@ -36,6 +36,9 @@ def test_document_describes_every_endpoint():
         "/api/entries/{municipality}/{slug}",
         "/api/frameworks",
         "/api/frameworks/{slug}",
+        "/api/processes",
+        "/api/processes/{slug}",
+        "/api/processes/{slug}/ideas",
     }
     entries = document["paths"]["/api/entries"]["get"]
     assert {parameter["name"] for parameter in entries["parameters"]} == {

@@ -1,0 +1,101 @@
+"""Who may take part, moderate and answer.
+
+Every rule takes a process or any of its contributions; the process names the municipality. Citizens (every
+signed-in, active account) contribute while the current phase allows the format. The moderators of the
+process's municipality (role "moderation", scoped to a municipality) and its Smart City team moderate; the team
+gives the official answers. A moderator of another municipality has no say here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import rules
+from django.utils import timezone
+
+from smartstadt.core.permissions import is_moderator_of, is_platform_admin, is_registered, is_team_of
+
+from .models import Comment, ContributionFormat, Idea, Phase, Process
+
+
+def process_of(obj: Any) -> Process | None:
+    if isinstance(obj, Process):
+        return obj
+    if isinstance(obj, Idea):
+        return obj.process
+    if isinstance(obj, Comment):
+        return obj.idea.process
+    return None
+
+
+def current_phase(process: Process, today: datetime.date | None = None) -> Phase | None:
+    """The phase running today: the latest that has started and not ended. Uses prefetched phases if present."""
+    day = today or timezone.localdate()
+    running = [phase for phase in process.phases.all() if phase.state_on(day) == "current"]
+    return max(running, key=lambda phase: (phase.starts_on, phase.order)) if running else None
+
+
+def allows(process: Process, contribution_format: str) -> bool:
+    phase = current_phase(process)
+    return phase is not None and contribution_format in phase.formats
+
+
+@rules.predicate
+def is_process_team(user: Any, obj: Any) -> bool:
+    return bool(is_team_of(user, process_of(obj)))
+
+
+@rules.predicate
+def is_process_moderator(user: Any, obj: Any) -> bool:
+    return bool(is_moderator_of(user, process_of(obj)))
+
+
+@rules.predicate
+def is_published(user: Any, obj: Any) -> bool:
+    process = process_of(obj)
+    return process is not None and process.is_published
+
+
+@rules.predicate
+def is_visible_contribution(user: Any, obj: Any) -> bool:
+    """Hidden contributions stay readable for their author (with the reason) and for the moderation."""
+    if not getattr(obj, "is_hidden", False):
+        return True
+    return bool(user and user.is_authenticated and obj.author_id == user.pk)
+
+
+@rules.predicate
+def ideas_open(user: Any, obj: Any) -> bool:
+    process = process_of(obj)
+    return process is not None and allows(process, ContributionFormat.IDEA)
+
+
+@rules.predicate
+def comments_open(user: Any, obj: Any) -> bool:
+    process = process_of(obj)
+    return process is not None and allows(process, ContributionFormat.COMMENT)
+
+
+@rules.predicate
+def supports_open(user: Any, obj: Any) -> bool:
+    process = process_of(obj)
+    return process is not None and allows(process, ContributionFormat.SUPPORT)
+
+
+@rules.predicate
+def is_open_contribution(user: Any, obj: Any) -> bool:
+    return not getattr(obj, "is_hidden", False)
+
+
+moderates = is_platform_admin | is_process_team | is_process_moderator
+answers = is_platform_admin | is_process_team
+
+rules.add_perm("participation.view_process", is_published | moderates)
+rules.add_perm("participation.view_contribution", (is_published & is_visible_contribution) | moderates)
+rules.add_perm("participation.add_idea", is_registered & is_published & ideas_open)
+rules.add_perm("participation.add_comment", is_registered & is_published & is_open_contribution & comments_open)
+rules.add_perm("participation.support_idea", is_registered & is_published & is_open_contribution & supports_open)
+rules.add_perm("participation.report_contribution", is_registered & is_published & is_open_contribution)
+rules.add_perm("participation.moderate", moderates)
+rules.add_perm("participation.answer_idea", answers)

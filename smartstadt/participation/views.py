@@ -1,0 +1,443 @@
+"""Participation pages: public process and idea pages, the citizen's account pages, moderation and answers.
+
+Every action is a plain POST form that redirects back (works without JavaScript); with htmx, supporting swaps
+just the support box and the idea list swaps its results.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import AnswerForm, CommentForm, HideForm, IdeaForm, ProfileForm, RegistrationForm, ReportForm
+from .models import Comment, Idea, IdeaStatus, ParticipantProfile, Process
+from .permissions import current_phase
+
+IDEAS_PER_PAGE = 20
+RATE_LIMITED = 429
+
+
+def _apply_error(form: Any, error: ValidationError) -> int:
+    """Put a service's error on the form; the status to answer with (429 when the rate limit refused it)."""
+    status = 200
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        if any(item.code == "rate_limited" for item in error.error_list):
+            status = RATE_LIMITED
+        form.add_error(None, error)
+    return status
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The visitor's address for rate limits; behind the reverse proxy (BEHIND_PROXY) the one it added last."""
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _idea_and_process(request: HttpRequest, slug: str, pk: int) -> tuple[Idea, Process]:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    return selectors.get_idea_for(viewer=request.user, process=process, pk=pk), process
+
+
+# --- Public pages -------------------------------------------------------------------------------------------------
+
+
+def process_list(request: HttpRequest) -> HttpResponse:
+    processes = list(selectors.process_list(viewer=request.user))
+    rows = [(process, current_phase(process)) for process in processes]
+    return render(request, "participation/process_list.html", {"rows": rows})
+
+
+def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    timeline = selectors.process_timeline(process=process)
+    counts = selectors.status_counts(process=process)
+    return render(
+        request,
+        "participation/process_detail.html",
+        {
+            "process": process,
+            "timeline": timeline,
+            "idea_total": sum(counts.values()),
+            "answered_total": selectors.answered_ideas(process=process).count(),
+            "newest": selectors.idea_list(process=process, viewer=request.user)[:3],
+            "can_add_idea": request.user.has_perm("participation.add_idea", process),
+            "can_moderate": request.user.has_perm("participation.moderate", process),
+        },
+    )
+
+
+def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    selected = {
+        "sort": request.GET.get("sort", selectors.DEFAULT_SORT),
+        "district": request.GET.get("district", ""),
+        "field_of_action": request.GET.get("field_of_action", ""),
+        "status": request.GET.get("status", ""),
+    }
+    if selected["sort"] not in selectors.SORTS:
+        selected["sort"] = selectors.DEFAULT_SORT
+    ideas = selectors.idea_list(process=process, viewer=request.user, **selected)
+    page = Paginator(ideas, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "process": process,
+        "page": page,
+        "supported": selectors.supported_ids(viewer=request.user, ideas=list(page.object_list)),
+        "selected": selected,
+        "sorts": [
+            ("neueste", _("Newest")),
+            ("unterstuetzt", _("Most supported")),
+            ("diskutiert", _("Most discussed")),
+        ],
+        "districts": process.municipality.districts.order_by("kind", "name"),
+        "fields_of_action": (
+            process.strategy.fields_of_action.order_by("order", "title") if process.strategy is not None else []
+        ),
+        "statuses": IdeaStatus.choices,
+        "querystring": request.GET.copy(),
+        "can_add_idea": request.user.has_perm("participation.add_idea", process),
+    }
+    template = "participation/idea_list.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, context)
+
+
+def idea_detail(request: HttpRequest, slug: str, pk: int, comment_form: CommentForm | None = None) -> HttpResponse:
+    idea, process = _idea_and_process(request, slug, pk)
+    user = request.user
+    return render(
+        request,
+        "participation/idea_detail.html",
+        {
+            "process": process,
+            "idea": idea,
+            "threads": selectors.comment_threads(idea=idea, viewer=user),
+            "comment_form": comment_form or CommentForm(),
+            "is_supporter": bool(selectors.supported_ids(viewer=user, ideas=[idea])),
+            "can_support": user.has_perm("participation.support_idea", idea),
+            "can_comment": user.has_perm("participation.add_comment", idea),
+            "can_report": user.has_perm("participation.report_contribution", idea),
+            "can_moderate": user.has_perm("participation.moderate", idea),
+            "can_answer": user.has_perm("participation.answer_idea", idea),
+        },
+        status=200 if comment_form is None or not comment_form.errors else 400,
+    )
+
+
+@login_required
+def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    if not request.user.has_perm("participation.add_idea", process):
+        raise PermissionDenied
+    form = IdeaForm(request.POST or None, process=process)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                idea = services.idea_create(actor=request.user, process=process, data=form.cleaned_data)
+            except ValidationError as error:
+                status = max(status, _apply_error(form, error))
+            else:
+                messages.success(request, _("Thank you! Your idea is published."))
+                return redirect(idea.get_absolute_url())
+    return render(request, "participation/idea_form.html", {"form": form, "process": process}, status=status)
+
+
+@login_required
+@require_POST
+def idea_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    idea, process = _idea_and_process(request, slug, pk)
+    withdraw = request.POST.get("action") == "withdraw"
+    refused = False
+    try:
+        if withdraw:
+            services.idea_withdraw_support(actor=request.user, idea=idea)
+            note = _("You no longer support this idea.")
+        else:
+            services.idea_support(actor=request.user, idea=idea)
+            note = _("You support this idea.")
+    except ValidationError as error:
+        refused = True
+        note = " ".join(error.messages)
+    if request.htmx:  # type: ignore[attr-defined]
+        idea.refresh_from_db(fields=["support_count"])
+        return render(
+            request,
+            "participation/idea_detail.html#support",
+            {
+                "idea": idea,
+                "process": process,
+                "is_supporter": bool(selectors.supported_ids(viewer=request.user, ideas=[idea])),
+                "can_support": request.user.has_perm("participation.support_idea", idea),
+                "support_note": note,
+            },
+        )
+    if refused:
+        messages.error(request, note)
+    else:
+        messages.success(request, note)
+    return redirect(idea.get_absolute_url() + "#support")
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    idea, _process = _idea_and_process(request, slug, pk)
+    if not request.user.has_perm("participation.add_comment", idea):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = selectors.get_comment_for(viewer=request.user, idea=idea, pk=form.cleaned_data["parent"])
+        try:
+            comment = services.comment_create(
+                actor=request.user, idea=idea, text=form.cleaned_data["text"], parent=parent
+            )
+        except ValidationError as error:
+            if _apply_error(form, error) == RATE_LIMITED:
+                response = idea_detail(request, slug, pk, comment_form=form)
+                response.status_code = RATE_LIMITED
+                return response
+        else:
+            messages.success(request, _("Your comment is published."))
+            return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+    return idea_detail(request, slug, pk, comment_form=form)
+
+
+@login_required
+def contribution_report(request: HttpRequest, slug: str, pk: int, comment: int | None = None) -> HttpResponse:
+    idea, process = _idea_and_process(request, slug, pk)
+    target: Idea | Comment = (
+        selectors.get_comment_for(viewer=request.user, idea=idea, pk=comment) if comment is not None else idea
+    )
+    if not request.user.has_perm("participation.report_contribution", target):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.contribution_report(actor=request.user, target=target, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                status = max(status, _apply_error(form, error))
+            else:
+                messages.success(request, _("Thank you. The moderation will look at the contribution."))
+                return redirect(idea.get_absolute_url())
+    return render(
+        request,
+        "participation/report_form.html",
+        {"form": form, "process": process, "idea": idea, "target": target},
+        status=status,
+    )
+
+
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    """Was aus den Beiträgen wurde: every answered idea with its status and answer."""
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    status = request.GET.get("status", "")
+    answered = selectors.answered_ideas(process=process)
+    if status in IdeaStatus.values:
+        answered = answered.filter(status=status)
+    page = Paginator(answered, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.status_counts(process=process)
+    return render(
+        request,
+        "participation/results.html",
+        {
+            "process": process,
+            "page": page,
+            "counts": [(choice, counts[choice.value]) for choice in IdeaStatus],
+            "statuses": IdeaStatus.choices,
+            "selected": status,
+            "querystring": request.GET.copy(),
+        },
+    )
+
+
+# --- Team: answers; moderation ------------------------------------------------------------------------------------
+
+
+@login_required
+def idea_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    idea, process = _idea_and_process(request, slug, pk)
+    if not request.user.has_perm("participation.answer_idea", idea):
+        raise PermissionDenied
+    initial = {"status": idea.status, "answer": idea.answer, "measure": idea.measure_id}
+    form = AnswerForm(request.POST or None, idea=idea, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.idea_answer(
+                    actor=request.user,
+                    idea=idea,
+                    status=form.cleaned_data["status"],
+                    answer=form.cleaned_data["answer"],
+                    measure=form.cleaned_data.get("measure"),
+                )
+            except ValidationError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("The answer is published."))
+                return redirect(idea.get_absolute_url())
+    return render(
+        request, "participation/answer_form.html", {"form": form, "process": process, "idea": idea}, status=status
+    )
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    queue = selectors.moderation_queue(viewer=request.user)
+    return render(
+        request,
+        "participation/moderation_queue.html",
+        {"queue": queue, "hidden": selectors.hidden_contributions(viewer=request.user)},
+    )
+
+
+def _target_url(target: Idea | Comment) -> str:
+    if isinstance(target, Comment):
+        return f"{target.idea.get_absolute_url()}#comment-{target.pk}"
+    return target.get_absolute_url()
+
+
+@login_required
+def moderation_hide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    target = selectors.get_target_for_moderation(viewer=request.user, kind=kind, pk=pk)
+    form = HideForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.contribution_hide(actor=request.user, target=target, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("The contribution is hidden. Its author sees the reason."))
+                return redirect("participation:moderation")
+    return render(
+        request,
+        "participation/hide_form.html",
+        {"form": form, "target": target, "kind": kind, "target_url": _target_url(target)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def moderation_unhide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    target = selectors.get_target_for_moderation(viewer=request.user, kind=kind, pk=pk)
+    services.contribution_unhide(actor=request.user, target=target)
+    messages.success(request, _("The contribution is visible again."))
+    return redirect("participation:moderation")
+
+
+@login_required
+@require_POST
+def moderation_dismiss(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    target = selectors.get_target_for_moderation(viewer=request.user, kind=kind, pk=pk)
+    services.reports_dismiss(actor=request.user, target=target)
+    messages.success(request, _("The reports are closed; the contribution stays visible."))
+    return redirect("participation:moderation")
+
+
+# --- Accounts -----------------------------------------------------------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("participation:my_data")
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.account_register(data=form.cleaned_data, client_address=_client_address(request))
+            except ValidationError as error:
+                status = max(status, _apply_error(form, error))
+            else:
+                return redirect("participation:register_done")
+    return render(request, "participation/register.html", {"form": form}, status=status)
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "participation/register_done.html")
+
+
+def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = services.account_confirm(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "participation/confirm_invalid.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+    return redirect("participation:processes")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    profile = ParticipantProfile.objects.filter(user=user).first()
+    initial = {
+        "display_name": user.public_name,
+        "notify_on_answer": profile.notify_on_answer if profile else True,
+        "age_group": profile.age_group if profile else "",
+        "district": profile.district_id if profile else None,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(actor=user, data=form.cleaned_data)
+        messages.success(request, _("Your settings are saved."))
+        return redirect("participation:my_data")
+    return render(
+        request,
+        "participation/my_data.html",
+        {"form": form, "profile": profile},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    data = selectors.my_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="meine-daten-smartstadt.json"'
+    return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Please tick the box to confirm that you want to delete your account."))
+            return redirect("participation:account_delete")
+        services.account_delete(actor=request.user)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Your contributions remain, without your name."))
+        return redirect(reverse("participation:processes"))
+    return render(request, "participation/account_delete.html")
