@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "smartstadt.analysis",
     "smartstadt.strategy",
     "smartstadt.participation",
+    "smartstadt.documents",
 ]
 
 MIDDLEWARE = [

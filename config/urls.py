@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("smartstadt.inventory.urls")),
     path("", include("smartstadt.analysis.urls")),
     path("", include("smartstadt.strategy.urls")),
+    path("", include("smartstadt.documents.urls")),
     path("", include("smartstadt.participation.urls")),
     path("", include("smartstadt.stocktaking.urls")),
     path("", include("smartstadt.portal.urls")),

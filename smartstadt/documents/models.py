@@ -1,0 +1,108 @@
+"""Documents rendered from a strategy (strategy document, council paper, measure sheet) and their files."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    STRATEGY = "strategy", _("strategy document")
+    COUNCIL = "council", _("council paper")
+    MEASURE = "measure", _("measure sheet")
+
+
+class DocumentFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", _("DOCX (Word, LibreOffice)")
+    HTML = "html", "HTML"
+
+
+# Which formats each kind is offered in (the council paper and a sheet are edited, not read on screen).
+FORMATS = {
+    DocumentKind.STRATEGY: (DocumentFormat.PDF, DocumentFormat.DOCX, DocumentFormat.HTML),
+    DocumentKind.COUNCIL: (DocumentFormat.PDF, DocumentFormat.DOCX),
+    DocumentKind.MEASURE: (DocumentFormat.PDF, DocumentFormat.DOCX),
+}
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("being rendered")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+def _upload_to(instance: RenderedDocument, filename: str) -> str:
+    return f"documents/{instance.strategy_id}/{filename}"
+
+
+class RenderedDocument(models.Model):
+    """One rendering of a document from a strategy's working state (``version`` empty) or a frozen version."""
+
+    strategy = models.ForeignKey(
+        "strategy.Strategy", on_delete=models.CASCADE, related_name="documents", verbose_name=_("strategy")
+    )
+    version = models.ForeignKey(
+        "strategy.StrategyVersion",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("version"),
+        help_text=_("Empty: the current working state."),
+    )
+    kind = models.CharField(_("document"), max_length=16, choices=DocumentKind.choices)
+    format = models.CharField(_("format"), max_length=8, choices=DocumentFormat.choices)
+    measure_number = models.CharField(
+        _("measure number"), max_length=20, blank=True, help_text=_("Only for a single measure sheet.")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress in percent"), default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("current step"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=_upload_to, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["strategy", "kind", "format", "status"], name="document_lookup_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="document_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_format_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:detail", kwargs={"pk": self.strategy_id, "document": self.pk})
+
+    def get_download_url(self) -> str:
+        return reverse("documents:download", kwargs={"pk": self.strategy_id, "document": self.pk})
+
+    @property
+    def municipality_id(self) -> int:
+        return int(self.strategy.municipality_id)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RenderStatus.DONE, RenderStatus.FAILED)

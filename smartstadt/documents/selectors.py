@@ -1,0 +1,57 @@
+"""Reads for the document pages: the sources a viewer may render from, their documents, one document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from smartstadt.strategy.models import Strategy, StrategyVersion
+
+from .models import RenderedDocument
+from .permissions import Source
+
+WORKING_STATE = "arbeitsstand"
+RECENT = 20
+
+
+@dataclass(frozen=True)
+class SourceChoice:
+    key: str  # "arbeitsstand" or the version number
+    label: str
+    version: StrategyVersion | None
+
+
+def sources_for(*, viewer: Any, strategy: Strategy) -> list[SourceChoice]:
+    """The working state and the frozen versions this viewer may render documents from."""
+    choices = []
+    if viewer.has_perm("documents.render_document", Source(strategy)):
+        choices.append(SourceChoice(WORKING_STATE, "Arbeitsstand (aktuelle Daten)", None))
+    for version in strategy.versions.order_by("-number"):
+        if viewer.has_perm("documents.render_document", Source(strategy, version)):
+            choices.append(SourceChoice(str(version.number), f"{version.number}: {version.label}", version))
+    return choices
+
+
+def documents_for(*, viewer: Any, strategy: Strategy) -> list[RenderedDocument]:
+    """The latest renderings of the strategy this viewer may download (a fixed number of queries)."""
+    documents: QuerySet[RenderedDocument] = (
+        RenderedDocument.objects.filter(strategy=strategy)
+        .select_related("strategy", "version", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+    return [d for d in documents[: RECENT * 3] if viewer.has_perm("documents.view_document", d)][:RECENT]
+
+
+def get_document_for(*, viewer: Any, strategy: Strategy, pk: int) -> RenderedDocument:
+    document = RenderedDocument.objects.filter(strategy=strategy, pk=pk).select_related("strategy", "version").first()
+    if document is None:
+        raise Http404
+    if not viewer.has_perm("documents.view_document", document):
+        if not getattr(viewer, "is_authenticated", False):
+            raise Http404
+        raise PermissionDenied
+    return document

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.tasks import task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def render_document(*, document_id: int) -> dict[str, int | str]:
+    """Render a requested document in the worker, telling its page how far it got, and store the file."""
+    from .models import RenderedDocument, RenderStatus
+    from .rendering import RenderError, render
+
+    document = RenderedDocument.objects.select_related("strategy", "version").filter(pk=document_id).first()
+    if document is None or document.status == RenderStatus.DONE:
+        return {"document": document_id, "status": "skipped"}
+    rows = RenderedDocument.objects.filter(pk=document_id)
+
+    def progress(percent: int, step: str) -> None:
+        rows.update(progress=max(0, min(percent, 100)), step=step[:200], status=RenderStatus.RUNNING)
+
+    progress(1, "Beginnt")
+    try:
+        output = render(
+            strategy=document.strategy,
+            kind=document.kind,
+            format=document.format,
+            version=document.version,
+            measure_number=document.measure_number,
+            progress=progress,
+        )
+    except RenderError as error:
+        rows.update(status=RenderStatus.FAILED, error=str(error), finished_at=timezone.now())
+        return {"document": document_id, "status": "failed"}
+    except Exception:
+        logger.exception("Rendering document %s failed", document_id)
+        rows.update(
+            status=RenderStatus.FAILED,
+            error="Beim Erzeugen ist ein Fehler aufgetreten. Bitte später erneut versuchen.",
+            finished_at=timezone.now(),
+        )
+        raise
+    document.refresh_from_db()
+    document.file.save(output.filename, ContentFile(output.content), save=False)
+    document.page_count = output.pages
+    document.status = RenderStatus.DONE
+    document.progress = 100
+    document.step = "Fertig"
+    document.error = ""
+    document.finished_at = timezone.now()
+    document.save(update_fields=["file", "page_count", "status", "progress", "step", "error", "finished_at"])
+    return {"document": document_id, "status": "done", "bytes": len(output.content)}
