@@ -35,6 +35,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "memberships": membership_list(user=request.user),
             "recent_changes": changes_by(user=request.user),
             "team_municipality_ids": roles.team_municipalities,
+            "moderator_municipality_ids": roles.moderator_municipalities,
         },
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from smartstadt.regions.models import District
 from smartstadt.strategy.models import FieldOfAction, Measure
 
-from .models import AgeGroup, Idea, IdeaStatus, Process
+from .models import AgeGroup, Idea, IdeaStatus, Phase, Process, Question, QuestionKind, Survey, Workshop
 
 
 class HoneypotMixin(forms.Form):
@@ -205,3 +205,179 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["district"]).queryset = _district_choices(District.objects.all())
+
+
+class DraftCommentForm(HoneypotMixin, forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    paragraph = forms.CharField(max_length=60, widget=forms.HiddenInput)
+
+
+class DraftAnswerForm(AnswerForm):
+    """The official answer to a comment on the draft: the same fields as for an idea."""
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Merge into this idea"),
+        queryset=Idea.objects.none(),
+        help_text=_("Its supports and comments move to the idea you choose; a person who supported both counts once."),
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["into"]).queryset = candidates
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProcessForm(forms.ModelForm[Process]):
+    class Meta:
+        model = Process
+        fields = ["title", "slug", "summary", "description", "source_url", "strategy", "draft_version", "is_published"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from smartstadt.strategy.models import Strategy, StrategyVersion
+
+        cast(forms.ModelChoiceField, self.fields["strategy"]).queryset = Strategy.objects.filter(
+            municipality=municipality
+        ).order_by("title")
+        cast(forms.ModelChoiceField, self.fields["draft_version"]).queryset = (
+            StrategyVersion.objects.filter(strategy__municipality=municipality)
+            .select_related("strategy")
+            .order_by("strategy__title", "number")
+        )
+
+
+class PhaseForm(forms.ModelForm[Phase]):
+    class Meta:
+        model = Phase
+        fields = ["kind", "title", "description", "starts_on", "ends_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+        }
+
+
+class WorkshopForm(forms.ModelForm[Workshop]):
+    class Meta:
+        model = Workshop
+        fields = ["kind", "title", "held_on", "place", "participant_count", "participant_kinds", "results"]
+        widgets = {"held_on": DateInput(), "results": forms.Textarea(attrs={"rows": 8})}
+
+
+class WorkshopIdeaForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    text = forms.CharField(label=_("Idea or statement"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    field_of_action = forms.ModelChoiceField(
+        label=_("Field of action"), queryset=FieldOfAction.objects.none(), required=False
+    )
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False)
+
+    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["district"]).queryset = _district_choices(
+            District.objects.filter(municipality=process.municipality)
+        )
+        if process.strategy_id is not None:
+            cast(forms.ModelChoiceField, self.fields["field_of_action"]).queryset = FieldOfAction.objects.filter(
+                strategy_id=process.strategy_id
+            ).order_by("order", "title")
+        else:
+            del self.fields["field_of_action"]
+
+
+class SurveyForm(forms.ModelForm[Survey]):
+    class Meta:
+        model = Survey
+        fields = ["title", "description", "is_published", "results_public"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class QuestionForm(forms.ModelForm[Question]):
+    options = forms.CharField(
+        label=_("Options, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("For single choice, multiple choice and ranking."),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["kind", "text", "help_text", "required", "scale_max", "scale_low_label", "scale_high_label"]
+
+
+class SurveyAnswerForm(HoneypotMixin, forms.Form):
+    """The citizen's answers: one field per question, for a ranking one select per option (no JavaScript)."""
+
+    def __init__(self, *args: Any, questions: list[Question], initial_raw: dict[str, Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.question_errors: dict[str, list[str]] = {}
+        raw = initial_raw or {}
+        for question in questions:
+            name = f"question_{question.pk}"
+            options = [(str(option.pk), option.text) for option in question.options.all()]
+            common: dict[str, Any] = {"label": question.text, "required": False, "help_text": question.help_text}
+            if question.kind == QuestionKind.SINGLE:
+                self.fields[name] = forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
+                self.initial[name] = str(raw[name]) if raw.get(name) else None
+            elif question.kind == QuestionKind.MULTIPLE:
+                self.fields[name] = forms.MultipleChoiceField(
+                    choices=options, widget=forms.CheckboxSelectMultiple, **common
+                )
+                self.initial[name] = [str(pk) for pk in raw.get(name, [])]
+            elif question.kind == QuestionKind.RANKING:
+                ranks = [("", "–")] + [(str(n), str(n)) for n in range(1, len(options) + 1)]
+                for pk, text in options:
+                    field_name = f"{name}_{pk}"
+                    self.fields[field_name] = forms.ChoiceField(
+                        label=text, choices=ranks, required=False, widget=forms.Select(attrs={"class": "rank-select"})
+                    )
+                    rank = raw.get(name, {}).get(int(pk))
+                    self.initial[field_name] = str(rank) if rank else ""
+            elif question.kind == QuestionKind.RATING:
+                scale = [(str(n), str(n)) for n in range(1, question.scale_max + 1)]
+                self.fields[name] = forms.ChoiceField(choices=scale, widget=forms.RadioSelect, **common)
+                self.initial[name] = str(raw[name]) if raw.get(name) else None
+            else:
+                self.fields[name] = forms.CharField(max_length=3000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+                self.initial[name] = raw.get(name, "")
+
+    def raw(self) -> dict[str, Any]:
+        """The cleaned answers in the shape ``services.survey_answer`` takes."""
+        data = self.cleaned_data
+        raw: dict[str, Any] = {}
+        for question in self.questions:
+            name = f"question_{question.pk}"
+            if question.kind == QuestionKind.RANKING:
+                raw[name] = {
+                    option.pk: int(data[f"{name}_{option.pk}"])
+                    for option in question.options.all()
+                    if data.get(f"{name}_{option.pk}")
+                }
+            else:
+                raw[name] = data.get(name)
+        return raw
+
+    def blocks(self) -> list[dict[str, Any]]:
+        """Per question: its bound fields and its errors, for a fieldset each."""
+        blocks = []
+        for question in self.questions:
+            name = f"question_{question.pk}"
+            if question.kind == QuestionKind.RANKING:
+                fields = [self[f"{name}_{option.pk}"] for option in question.options.all()]
+            else:
+                fields = [self[name]]
+            errors = list(self.question_errors.get(name, []))
+            for field in fields:
+                errors += [str(error) for error in field.errors]
+            blocks.append({"question": question, "name": name, "fields": fields, "errors": errors})
+        return blocks

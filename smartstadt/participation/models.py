@@ -1,10 +1,11 @@
 """Participation: processes with phases, ideas with comments and supports, reports, answers, participant profiles.
 
-Every kind of contribution (ideas and comments now; comments on the draft strategy, survey answers and workshop
-results later) shares the fields of ``Contribution``: the process it belongs to, an author who may be gone
-(deleted accounts leave their contributions anonymised), moderation (hidden with a reason the author sees) and
-the example mark of demo data. Later kinds add their own model with the same base and a foreign key to what
-they comment (e.g. a strategy version's paragraph), so reports and answers keep working the same way.
+Every public kind of contribution (ideas, comments, comments on the draft strategy) shares the fields of
+``Contribution``: the process it belongs to, an author who may be gone (deleted accounts leave their
+contributions anonymised), moderation (hidden with a reason the author sees) and the example mark of demo data;
+ideas and comments on the draft also carry an official answer and status, so reports and answers work the same
+way for both. Survey answer sets are personal, not public, and stay outside moderation; workshops are entered
+by the team and may bring ideas collected on site.
 """
 
 from __future__ import annotations
@@ -68,6 +69,15 @@ class Process(models.Model):
         blank=True,
         related_name="processes",
         verbose_name=_("strategy it feeds"),
+    )
+    draft_version = models.ForeignKey(
+        "strategy.StrategyVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="processes",
+        verbose_name=_("frozen draft version to comment"),
+        help_text=_("Citizens comment this version paragraph by paragraph while a commenting phase runs."),
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("URL name"), max_length=100, unique=True)
@@ -173,6 +183,12 @@ class Contribution(models.Model):
         return str(_("example") if self.is_example else _("deleted account"))
 
 
+class IdeaQuerySet(models.QuerySet["Idea"]):
+    def current(self) -> IdeaQuerySet:
+        """Ideas that were not merged into another one (merged ideas only redirect to their survivor)."""
+        return self.filter(merged_into__isnull=True)
+
+
 class Idea(Contribution):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("process"))
     title = models.CharField(_("title"), max_length=150)
@@ -232,7 +248,26 @@ class Idea(Contribution):
         related_name="ideas",
         verbose_name=_("measure it shaped"),
     )
+    workshop = models.ForeignKey(
+        "Workshop",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        verbose_name=_("collected at the workshop"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_ideas",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IdeaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("idea")
@@ -261,6 +296,12 @@ class Idea(Contribution):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def author_name(self) -> str:
+        if self.author_id is None and self.workshop_id is not None and self.workshop is not None:
+            return str(_("Workshop: %(title)s") % {"title": self.workshop.title})
+        return super().author_name
 
 
 class Comment(Contribution):
@@ -313,6 +354,236 @@ class Support(models.Model):
         return f"{self.user_id} → {self.idea_id}"
 
 
+class DraftComment(Contribution):
+    """A comment on one paragraph (vision, Leitsatz, goal, challenge, field of action, measure) of a frozen
+    strategy version. The paragraph key names the snapshot's section and item id (``measures-12``); the frozen
+    snapshot never changes, so the key always finds the text that was commented."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="draft_comments", verbose_name=_("process")
+    )
+    version = models.ForeignKey(
+        "strategy.StrategyVersion",
+        on_delete=models.CASCADE,
+        related_name="draft_comments",
+        verbose_name=_("strategy version"),
+    )
+    paragraph = models.CharField(_("paragraph"), max_length=60)
+    paragraph_title = models.CharField(_("paragraph title"), max_length=300, blank=True)
+    text = models.TextField(_("your comment"), max_length=2000)
+    status = models.CharField(_("status"), max_length=24, choices=IdeaStatus.choices, default=IdeaStatus.RECEIVED)
+    answer = models.TextField(_("official answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    measure = models.ForeignKey(
+        "strategy.Measure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft_comments",
+        verbose_name=_("measure it shaped"),
+    )
+
+    class Meta:
+        verbose_name = _("comment on the draft")
+        verbose_name_plural = _("comments on the draft")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["version", "paragraph", "created_at"], name="draftcomment_paragraph_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:draft", kwargs={"slug": self.process.slug}) + f"#draft-comment-{self.pk}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def title(self) -> str:
+        return self.paragraph_title
+
+
+class Workshop(models.Model):
+    """The results of an on-site format (Bürgerforum, Bürgerrat, expert workshop), entered by the team, so that
+    offline voices count in the same data as the online contributions."""
+
+    class Kind(models.TextChoices):
+        CITIZENS_FORUM = "citizens_forum", _("citizens' forum (Bürgerforum)")
+        CITIZENS_ASSEMBLY = "citizens_assembly", _("citizens' assembly (Bürgerrat)")
+        EXPERT_WORKSHOP = "expert_workshop", _("expert workshop")
+        OTHER = "other", _("other on-site format")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("process"))
+    kind = models.CharField(_("format"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    participant_count = models.PositiveIntegerField(_("number of participants"))
+    participant_kinds = models.CharField(
+        _("who took part"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. citizens drawn by lot, young people, administration, businesses."),
+    )
+    results = models.TextField(_("results"), max_length=20000)
+    is_example = models.BooleanField(_("example"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-held_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:workshop", kwargs={"slug": self.process.slug, "pk": self.pk})
+
+
+class Survey(models.Model):
+    """A survey of a process; citizens answer it while a survey phase runs, one answer set per account."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("process"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("introduction"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    results_public = models.BooleanField(_("results public"), default=False)
+    is_example = models.BooleanField(_("example"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:survey", kwargs={"slug": self.process.slug, "pk": self.pk})
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("single choice")
+    MULTIPLE = "multiple", _("multiple choice")
+    RANKING = "ranking", _("ranking")
+    RATING = "rating", _("rating scale")
+    TEXT = "text", _("free text")
+
+
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING})
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey"))
+    kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("explanation"), max_length=500, blank=True)
+    required = models.BooleanField(_("answer required"), default=False)
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest value of the scale"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text=_("Only for rating scales: from 1 to this value."),
+    )
+    scale_low_label = models.CharField(_("label of the lowest value"), max_length=60, blank=True)
+    scale_high_label = models.CharField(_("label of the highest value"), max_length=60, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question"))
+    text = models.CharField(_("option"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["question", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyResponse(models.Model):
+    """One participant's answer set to one survey; changing it replaces the answers, it never adds a second set."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+        verbose_name=_("participant"),
+    )
+    is_example = models.BooleanField(_("example"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey answer set")
+        verbose_name_plural = _("survey answer sets")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="survey_response_once_per_citizen")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.user_id}"
+
+
+class SurveyAnswer(models.Model):
+    """One answer: the chosen option (several rows for multiple choice), an option's rank, a rating or a text."""
+
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers", verbose_name=_("answer set")
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question"))
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, null=True, blank=True, related_name="answers", verbose_name=_("option")
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    text = models.TextField(_("text"), max_length=3000, blank=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        indexes = [models.Index(fields=["question", "option"], name="surveyanswer_question_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.option_id or self.rating or self.text[:30]}"
+
+
 class Report(models.Model):
     """A citizen reports a contribution to the moderation; the moderation hides it or dismisses the report."""
 
@@ -326,6 +597,14 @@ class Report(models.Model):
     )
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports", verbose_name=_("comment")
+    )
+    draft_comment = models.ForeignKey(
+        DraftComment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("comment on the draft"),
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -355,8 +634,9 @@ class Report(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="report_names_one_contribution",
-                condition=(Q(idea__isnull=False) & Q(comment__isnull=True))
-                | (Q(idea__isnull=True) & Q(comment__isnull=False)),
+                condition=(Q(idea__isnull=False) & Q(comment__isnull=True) & Q(draft_comment__isnull=True))
+                | (Q(idea__isnull=True) & Q(comment__isnull=False) & Q(draft_comment__isnull=True))
+                | (Q(idea__isnull=True) & Q(comment__isnull=True) & Q(draft_comment__isnull=False)),
             )
         ]
         indexes = [models.Index(fields=["outcome", "created_at"], name="report_queue_idx")]
@@ -366,7 +646,9 @@ class Report(models.Model):
 
     @property
     def target(self) -> Any:
-        return self.idea if self.idea_id is not None else self.comment
+        if self.idea_id is not None:
+            return self.idea
+        return self.comment if self.comment_id is not None else self.draft_comment
 
 
 class AgeGroup(models.TextChoices):

@@ -12,7 +12,24 @@ from django.utils import timezone
 
 from smartstadt.core.permissions import roles_of
 
-from .models import Comment, Idea, IdeaStatus, ParticipantProfile, Phase, Process, Report, Support
+from .draft import DraftSection, draft_sections
+from .models import (
+    Comment,
+    DraftComment,
+    Idea,
+    IdeaStatus,
+    ParticipantProfile,
+    Phase,
+    Process,
+    Question,
+    QuestionKind,
+    Report,
+    Support,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+    Workshop,
+)
 from .permissions import current_phase
 
 SORTS = {
@@ -50,6 +67,7 @@ def get_process_for(*, viewer: Any, slug: str) -> Process:
 @dataclass
 class ProcessTimeline:
     current: Phase | None
+    also_running: list[Phase] = field(default_factory=list)
     past: list[Phase] = field(default_factory=list)
     upcoming: list[Phase] = field(default_factory=list)
     undated: list[Phase] = field(default_factory=list)
@@ -63,15 +81,19 @@ def process_timeline(*, process: Process) -> ProcessTimeline:
         if phase == current:
             continue
         state = phase.state_on(today)
-        if state == "current":  # an overlapping phase that is not the latest: shown as running as well
-            timeline.past.append(phase)
+        if state == "current":
+            # Started on the same day as the current phase: in force alongside it; started earlier: replaced.
+            if current is not None and phase.starts_on == current.starts_on:
+                timeline.also_running.append(phase)
+            else:
+                timeline.past.append(phase)
         else:
             getattr(timeline, state).append(phase)
     return timeline
 
 
 def _visible_ideas(*, process: Process, viewer: Any) -> QuerySet[Idea]:
-    ideas = Idea.objects.filter(process=process)
+    ideas = Idea.objects.current().filter(process=process)
     if viewer.has_perm("participation.moderate", process):
         return ideas
     if viewer.is_authenticated:
@@ -96,7 +118,7 @@ def idea_list(
     if status in IdeaStatus.values:
         ideas = ideas.filter(status=status)
     return (
-        ideas.select_related("author", "district", "field_of_action")
+        ideas.select_related("author", "district", "field_of_action", "workshop")
         .defer("text", "answer")
         .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
     )
@@ -113,7 +135,9 @@ def supported_ids(*, viewer: Any, ideas: list[Idea]) -> set[int]:
 
 def get_idea_for(*, viewer: Any, process: Process, pk: int) -> Idea:
     idea = (
-        Idea.objects.select_related("author", "district", "field_of_action", "measure", "measure__strategy")
+        Idea.objects.select_related(
+            "author", "district", "field_of_action", "measure", "measure__strategy", "workshop", "merged_into"
+        )
         .filter(process=process, pk=pk)
         .first()
     )
@@ -158,7 +182,8 @@ def comment_threads(*, idea: Idea, viewer: Any) -> list[Comment]:
 def answered_ideas(*, process: Process) -> QuerySet[Idea]:
     """What became of the contributions: every answered, visible idea, newest answer first."""
     return (
-        Idea.objects.filter(process=process, is_hidden=False, answered_at__isnull=False)
+        Idea.objects.current()
+        .filter(process=process, is_hidden=False, answered_at__isnull=False)
         .select_related("author", "measure", "measure__strategy", "district")
         .order_by("-answered_at", "-pk")
     )
@@ -168,7 +193,8 @@ def status_counts(*, process: Process) -> dict[str, int]:
     from django.db.models import Count
 
     rows = (
-        Idea.objects.filter(process=process, is_hidden=False)
+        Idea.objects.current()
+        .filter(process=process, is_hidden=False)
         .values("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -180,7 +206,7 @@ def status_counts(*, process: Process) -> dict[str, int]:
 
 @dataclass
 class QueueItem:
-    target: Idea | Comment
+    target: Idea | Comment | DraftComment
     kind: str
     reports: list[Report]
 
@@ -194,16 +220,26 @@ def moderation_queue(*, viewer: Any) -> list[QueueItem]:
     if not viewer.is_superuser and not municipalities:
         raise PermissionDenied
     reports = Report.objects.filter(outcome=Report.Outcome.OPEN).select_related(
-        "idea", "idea__process", "idea__author", "comment", "comment__author", "comment__idea__process", "reporter"
+        "idea",
+        "idea__process",
+        "idea__author",
+        "comment",
+        "comment__author",
+        "comment__idea__process",
+        "draft_comment",
+        "draft_comment__author",
+        "draft_comment__process",
+        "reporter",
     )
     if not viewer.is_superuser:
         reports = reports.filter(
             Q(idea__process__municipality_id__in=municipalities)
             | Q(comment__idea__process__municipality_id__in=municipalities)
+            | Q(draft_comment__process__municipality_id__in=municipalities)
         )
     items: dict[tuple[str, int], QueueItem] = {}
     for report in reports.order_by("created_at", "pk")[:500]:
-        kind = "idee" if report.idea_id is not None else "kommentar"
+        kind = "idee" if report.idea_id is not None else "kommentar" if report.comment_id is not None else "entwurf"
         target = report.target
         key = (kind, target.pk)
         if key not in items:
@@ -212,25 +248,40 @@ def moderation_queue(*, viewer: Any) -> list[QueueItem]:
     return list(items.values())
 
 
-def hidden_contributions(*, viewer: Any) -> list[Idea | Comment]:
+def hidden_contributions(*, viewer: Any) -> list[Idea | Comment | DraftComment]:
     """Recently hidden contributions the viewer may show again."""
     roles = roles_of(viewer)
     municipalities = roles.team_municipalities | roles.moderator_municipalities
     ideas = Idea.objects.filter(is_hidden=True).select_related("process", "author")
     comments = Comment.objects.filter(is_hidden=True).select_related("idea__process", "author")
+    drafts = DraftComment.objects.filter(is_hidden=True).select_related("process", "author")
     if not viewer.is_superuser:
         ideas = ideas.filter(process__municipality_id__in=municipalities)
         comments = comments.filter(idea__process__municipality_id__in=municipalities)
-    found: list[Idea | Comment] = [*ideas.order_by("-hidden_at")[:50], *comments.order_by("-hidden_at")[:50]]
+        drafts = drafts.filter(process__municipality_id__in=municipalities)
+    found: list[Idea | Comment | DraftComment] = [
+        *ideas.order_by("-hidden_at")[:50],
+        *comments.order_by("-hidden_at")[:50],
+        *drafts.order_by("-hidden_at")[:50],
+    ]
     return sorted(found, key=lambda item: item.hidden_at or item.created_at, reverse=True)
 
 
-def get_target_for_moderation(*, viewer: Any, kind: str, pk: int) -> Idea | Comment:
-    target: Idea | Comment | None
+def moderation_kind(target: Idea | Comment | DraftComment) -> str:
+    """The URL word of a contribution's kind in the moderation pages."""
+    if isinstance(target, Idea):
+        return "idee"
+    return "entwurf" if isinstance(target, DraftComment) else "kommentar"
+
+
+def get_target_for_moderation(*, viewer: Any, kind: str, pk: int) -> Idea | Comment | DraftComment:
+    target: Idea | Comment | DraftComment | None
     if kind == "idee":
         target = Idea.objects.select_related("process", "author").filter(pk=pk).first()
     elif kind == "kommentar":
         target = Comment.objects.select_related("idea__process", "author").filter(pk=pk).first()
+    elif kind == "entwurf":
+        target = DraftComment.objects.select_related("process", "author").filter(pk=pk).first()
     else:
         raise Http404
     if target is None:
@@ -285,6 +336,40 @@ def my_data(*, user: Any) -> dict[str, Any]:
             }
             for comment in Comment.objects.filter(author=user).select_related("idea").order_by("created_at")
         ],
+        "draft_comments": [
+            {
+                "process": comment.process.title,
+                "paragraph": comment.paragraph_title,
+                "text": comment.text,
+                "created_at": when(comment.created_at),
+                "status": comment.status,
+                "answer": comment.answer,
+                "hidden": comment.is_hidden,
+                "hidden_reason": comment.hidden_reason,
+            }
+            for comment in DraftComment.objects.filter(author=user).select_related("process").order_by("created_at")
+        ],
+        "survey_answers": [
+            {
+                "survey": response.survey.title,
+                "updated_at": when(response.updated_at),
+                "answers": [
+                    {
+                        "question": answer.question.text,
+                        "option": answer.option.text if answer.option else None,
+                        "rank": answer.rank,
+                        "rating": answer.rating,
+                        "text": answer.text,
+                    }
+                    for answer in response.answers.all()
+                ],
+            }
+            for response in SurveyResponse.objects.filter(user=user)
+            .select_related("survey")
+            .prefetch_related(
+                Prefetch("answers", queryset=SurveyAnswer.objects.select_related("question", "option").order_by("pk"))
+            )
+        ],
         "supports": [
             {"idea": support.idea.title, "created_at": when(support.created_at)}
             for support in Support.objects.filter(user=user).select_related("idea").order_by("created_at")
@@ -294,3 +379,306 @@ def my_data(*, user: Any) -> dict[str, Any]:
             for report in Report.objects.filter(reporter=user).order_by("created_at")
         ],
     }
+
+
+# --- Comments on the draft ------------------------------------------------------------------------------------------
+
+
+def _visible_draft_comments(*, process: Process, viewer: Any) -> QuerySet[DraftComment]:
+    comments = DraftComment.objects.filter(process=process, version_id=process.draft_version_id)
+    if not viewer.has_perm("participation.moderate", process):
+        visible = Q(is_hidden=False)
+        if viewer.is_authenticated:
+            visible |= Q(author=viewer)
+        comments = comments.filter(visible)
+    return comments.select_related("author", "measure", "measure__strategy").order_by("created_at", "pk")
+
+
+def draft_with_comments(*, process: Process, viewer: Any) -> list[DraftSection]:
+    """The frozen draft version's paragraphs, each with its visible comments (two queries in all)."""
+    version = process.draft_version
+    if version is None:
+        return []
+    sections = draft_sections(version.snapshot)
+    by_key = {paragraph.key: paragraph for section in sections for paragraph in section.paragraphs}
+    for comment in _visible_draft_comments(process=process, viewer=viewer):
+        comment.process = process
+        paragraph = by_key.get(comment.paragraph)
+        if paragraph is not None:
+            paragraph.comments.append(comment)
+    return sections
+
+
+def get_draft_comment_for(*, viewer: Any, process: Process, pk: int) -> DraftComment:
+    comment = DraftComment.objects.select_related("author", "measure").filter(process=process, pk=pk).first()
+    if comment is None:
+        raise Http404
+    comment.process = process
+    if not viewer.has_perm("participation.view_contribution", comment):
+        raise Http404
+    return comment
+
+
+def answered_draft_comments(*, process: Process) -> QuerySet[DraftComment]:
+    return (
+        DraftComment.objects.filter(process=process, is_hidden=False, answered_at__isnull=False)
+        .select_related("author", "measure", "measure__strategy")
+        .order_by("-answered_at", "-pk")
+    )
+
+
+# --- Merging --------------------------------------------------------------------------------------------------------
+
+
+def merge_candidates(*, process: Process, idea: Idea) -> QuerySet[Idea]:
+    return Idea.objects.current().filter(process=process).exclude(pk=idea.pk).order_by("title", "pk")
+
+
+# --- Workshops ------------------------------------------------------------------------------------------------------
+
+
+def workshop_list(*, process: Process) -> QuerySet[Workshop]:
+    from django.db.models import Count
+
+    return (
+        Workshop.objects.filter(process=process)
+        .annotate(idea_total=Count("ideas", filter=Q(ideas__merged_into__isnull=True, ideas__is_hidden=False)))
+        .order_by("-held_on", "pk")
+    )
+
+
+def workshop_totals(*, process: Process) -> dict[str, int]:
+    from django.db.models import Count, Sum
+
+    row = Workshop.objects.filter(process=process).aggregate(count=Count("pk"), people=Sum("participant_count"))
+    return {"count": row["count"] or 0, "participants": row["people"] or 0}
+
+
+def get_workshop_for(*, viewer: Any, process: Process, pk: int) -> Workshop:
+    workshop = Workshop.objects.filter(process=process, pk=pk).first()
+    if workshop is None:
+        raise Http404
+    workshop.process = process
+    return workshop
+
+
+def workshop_ideas(*, workshop: Workshop) -> QuerySet[Idea]:
+    return (
+        Idea.objects.current()
+        .filter(workshop=workshop, is_hidden=False)
+        .select_related("district", "field_of_action")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- Surveys --------------------------------------------------------------------------------------------------------
+
+
+def survey_list(*, process: Process, viewer: Any) -> list[Survey]:
+    surveys = Survey.objects.filter(process=process).order_by("created_at", "pk")
+    if not viewer.has_perm("participation.manage_process", process):
+        surveys = surveys.filter(is_published=True)
+    found = list(surveys)
+    for survey in found:
+        survey.process = process
+    return found
+
+
+def get_survey_for(*, viewer: Any, process: Process, pk: int) -> Survey:
+    survey = Survey.objects.filter(process=process, pk=pk).first()
+    if survey is None:
+        raise Http404
+    survey.process = process
+    if not viewer.has_perm("participation.view_survey", survey):
+        raise Http404
+    return survey
+
+
+def survey_questions(*, survey: Survey) -> list[Question]:
+    questions = list(survey.questions.prefetch_related("options").order_by("order", "pk"))
+    for question in questions:
+        question.survey = survey
+    return questions
+
+
+def survey_raw_answers(*, survey: Survey, viewer: Any) -> dict[str, Any] | None:
+    """The viewer's saved answers in the shape the survey form takes (None if they have not answered yet)."""
+    if not viewer.is_authenticated:
+        return None
+    response = SurveyResponse.objects.filter(survey=survey, user=viewer).first()
+    if response is None:
+        return None
+    raw: dict[str, Any] = {}
+    for answer in response.answers.select_related("question").order_by("pk"):
+        name = f"question_{answer.question_id}"
+        kind = answer.question.kind
+        if kind == QuestionKind.SINGLE:
+            raw[name] = answer.option_id
+        elif kind == QuestionKind.MULTIPLE:
+            raw.setdefault(name, []).append(answer.option_id)
+        elif kind == QuestionKind.RANKING:
+            raw.setdefault(name, {})[answer.option_id] = answer.rank
+        elif kind == QuestionKind.RATING:
+            raw[name] = answer.rating
+        else:
+            raw[name] = answer.text
+    return raw
+
+
+@dataclass
+class ResultRow:
+    label: str
+    count: int = 0
+    share: float = 0.0  # of the answer sets that answered the question, 0–1
+    value: float = 0.0  # what the bar shows: a count, or ranking points
+    detail: str = ""
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int
+    rows: list[ResultRow]
+    texts: list[str] = field(default_factory=list)
+    average: float | None = None
+    bar_max: float = 0.0
+
+
+def survey_results(*, survey: Survey) -> tuple[int, list[QuestionResult]]:
+    """Counts per option, ranking points (Borda: first place of n options gets n points), rating distributions
+    and the free texts; a fixed number of queries for the whole survey."""
+    from django.db.models import Count
+
+    questions = survey_questions(survey=survey)
+    total = SurveyResponse.objects.filter(survey=survey).count()
+    answered = dict(
+        SurveyAnswer.objects.filter(question__survey=survey)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
+    )
+    option_counts: dict[tuple[int, int | None], int] = {}
+    rank_sums: dict[int, int] = {}
+    rating_counts: dict[tuple[int, int | None], int] = {}
+    texts: dict[int, list[str]] = {}
+    rows = SurveyAnswer.objects.filter(question__survey=survey).values_list(
+        "question_id", "option_id", "rank", "rating", "text"
+    )
+    for question_id, option_id, rank, rating, text in rows:
+        if option_id is not None:
+            option_counts[(question_id, option_id)] = option_counts.get((question_id, option_id), 0) + 1
+            if rank is not None:
+                rank_sums[option_id] = rank_sums.get(option_id, 0) + rank
+        elif rating is not None:
+            rating_counts[(question_id, rating)] = rating_counts.get((question_id, rating), 0) + 1
+        elif text:
+            texts.setdefault(question_id, []).append(text)
+    results = []
+    for question in questions:
+        n = answered.get(question.pk, 0)
+        result = QuestionResult(question=question, answered=n, rows=[])
+        options = list(question.options.all())
+        if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            for option in options:
+                count = option_counts.get((question.pk, option.pk), 0)
+                result.rows.append(ResultRow(label=option.text, count=count, share=count / n if n else 0, value=count))
+        elif question.kind == QuestionKind.RANKING:
+            size = len(options)
+            for option in options:
+                count = option_counts.get((question.pk, option.pk), 0)
+                # Borda points: rank r of n options earns n + 1 - r points.
+                points = count * (size + 1) - rank_sums.get(option.pk, 0)
+                average = rank_sums.get(option.pk, 0) / count if count else 0
+                result.rows.append(
+                    ResultRow(label=option.text, count=count, value=points, detail=f"{average:.1f}".replace(".", ","))
+                )
+            result.rows.sort(key=lambda row: -row.value)
+        elif question.kind == QuestionKind.RATING:
+            weighted = 0
+            for value in range(1, question.scale_max + 1):
+                count = rating_counts.get((question.pk, value), 0)
+                weighted += value * count
+                label = str(value)
+                if value == 1 and question.scale_low_label:
+                    label = f"1 ({question.scale_low_label})"
+                elif value == question.scale_max and question.scale_high_label:
+                    label = f"{value} ({question.scale_high_label})"
+                result.rows.append(ResultRow(label=label, count=count, share=count / n if n else 0, value=count))
+            result.average = weighted / n if n else None
+        else:
+            result.texts = texts.get(question.pk, [])
+        result.bar_max = max((row.value for row in result.rows), default=0)
+        results.append(result)
+    return total, results
+
+
+# --- Team ----------------------------------------------------------------------------------------------------------
+
+
+def team_processes(*, viewer: Any) -> QuerySet[Process]:
+    """The processes the viewer runs (team of the municipality, or platform admin)."""
+    if not viewer.is_authenticated:
+        raise PermissionDenied
+    processes = _with_phases(Process.objects.all())
+    if viewer.is_superuser:
+        return processes.order_by("municipality__name", "-created_at")
+    return processes.filter(municipality_id__in=roles_of(viewer).team_municipalities).order_by(
+        "municipality__name", "-created_at"
+    )
+
+
+def get_process_to_manage(*, viewer: Any, slug: str) -> Process:
+    process = _with_phases(Process.objects.filter(slug=slug)).first()
+    if process is None:
+        raise Http404
+    if not viewer.has_perm("participation.manage_process", process):
+        raise PermissionDenied
+    return process
+
+
+def process_figures(*, process: Process) -> dict[str, int]:
+    """The headline figures of a process, online and on site in the same data."""
+    from django.db.models import Count
+
+    ideas = (
+        Idea.objects.current()
+        .filter(process=process, is_hidden=False)
+        .aggregate(all=Count("pk"), on_site=Count("pk", filter=Q(workshop__isnull=False)))
+    )
+    workshops = workshop_totals(process=process)
+    return {
+        "ideas": ideas["all"],
+        "ideas_on_site": ideas["on_site"],
+        "draft_comments": DraftComment.objects.filter(process=process, is_hidden=False).count(),
+        "survey_responses": SurveyResponse.objects.filter(survey__process=process).count(),
+        "workshops": workshops["count"],
+        "workshop_participants": workshops["participants"],
+    }
+
+
+@dataclass
+class MeasureContributions:
+    ideas: list[Idea]
+    draft_comments: list[DraftComment]
+
+    def __bool__(self) -> bool:
+        return bool(self.ideas or self.draft_comments)
+
+
+def contributions_for_measure(*, measure: Any) -> MeasureContributions:
+    """The visible contributions taken into this measure (two queries), for the measure sheet."""
+    return MeasureContributions(
+        ideas=list(
+            Idea.objects.current()
+            .filter(measure=measure, status=IdeaStatus.TAKEN, is_hidden=False, process__is_published=True)
+            .select_related("process", "author", "workshop")
+            .order_by("-answered_at", "-pk")[:50]
+        ),
+        draft_comments=list(
+            DraftComment.objects.filter(
+                measure=measure, status=IdeaStatus.TAKEN, is_hidden=False, process__is_published=True
+            )
+            .select_related("process", "author")
+            .order_by("-answered_at", "-pk")[:50]
+        ),
+    )

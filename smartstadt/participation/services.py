@@ -11,6 +11,7 @@ would double the cost of the busiest write.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,11 +28,32 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from smartstadt.core.history import save_tracked
+from smartstadt.core.history import delete_tracked, save_tracked
 from smartstadt.core.models import ChangeRecord, User
 from smartstadt.core.tasks import send_email
 
-from .models import Comment, Idea, IdeaStatus, ParticipantProfile, Process, Report, Support
+from .draft import paragraph_index
+from .models import (
+    CHOICE_KINDS,
+    Comment,
+    DraftComment,
+    Idea,
+    IdeaStatus,
+    Option,
+    ParticipantProfile,
+    Phase,
+    Process,
+    Question,
+    QuestionKind,
+    Report,
+    Support,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+    Workshop,
+)
+
+Target = Idea | Comment | DraftComment
 
 DELETED_ACCOUNT_LABEL = "gelöschtes Konto"
 
@@ -49,6 +71,7 @@ RATE_LIMITS = {
     "comment": RateLimit(20, 600),
     "support": RateLimit(120, 60),
     "report": RateLimit(10, 3600),
+    "survey": RateLimit(30, 600),
     "register": RateLimit(20, 3600),
 }
 
@@ -73,7 +96,7 @@ def _rate_limit(action: str, who: str) -> None:
         )
 
 
-def _locked[T: Idea | Comment](target: T) -> T:
+def _locked[T: Idea | Comment | DraftComment](target: T) -> T:
     """The stored row, locked until commit: saving the whole record then never overwrites a counter that a
     concurrent support or comment moved in the meantime."""
     fresh = cast(T, type(target)._default_manager.select_for_update().get(pk=target.pk))
@@ -81,6 +104,8 @@ def _locked[T: Idea | Comment](target: T) -> T:
         fresh.process = target.process
     elif isinstance(target, Comment) and isinstance(fresh, Comment):
         fresh.idea = target.idea
+    elif isinstance(target, DraftComment) and isinstance(fresh, DraftComment):
+        fresh.process = target.process
     return fresh
 
 
@@ -163,7 +188,7 @@ def comment_create(*, actor: Any, idea: Idea, text: str, parent: Comment | None 
 
 
 @transaction.atomic
-def contribution_report(*, actor: Any, target: Idea | Comment, reason: str) -> Report:
+def contribution_report(*, actor: Any, target: Target, reason: str) -> Report:
     _require(actor, "participation.report_contribution", target)
     _rate_limit("report", str(actor.pk))
     reason = reason.strip()
@@ -172,20 +197,27 @@ def contribution_report(*, actor: Any, target: Idea | Comment, reason: str) -> R
     report = Report(reporter=actor, reason=reason[:500])
     if isinstance(target, Idea):
         report.idea = target
+    elif isinstance(target, DraftComment):
+        report.draft_comment = target
     else:
         report.comment = target
     report.save()
     return report
 
 
-def _resolve_reports(*, actor: Any, target: Idea | Comment, outcome: str) -> int:
+def _resolve_reports(*, actor: Any, target: Target, outcome: str) -> int:
     reports = Report.objects.filter(outcome=Report.Outcome.OPEN)
-    reports = reports.filter(idea=target) if isinstance(target, Idea) else reports.filter(comment=target)
+    if isinstance(target, Idea):
+        reports = reports.filter(idea=target)
+    elif isinstance(target, DraftComment):
+        reports = reports.filter(draft_comment=target)
+    else:
+        reports = reports.filter(comment=target)
     return reports.update(outcome=outcome, resolved_at=timezone.now(), resolved_by=actor)
 
 
 @transaction.atomic
-def contribution_hide(*, actor: Any, target: Idea | Comment, reason: str) -> None:
+def contribution_hide(*, actor: Any, target: Target, reason: str) -> None:
     """Hide a contribution; its author still sees it, with the reason."""
     _require(actor, "participation.moderate", target)
     reason = reason.strip()
@@ -202,7 +234,7 @@ def contribution_hide(*, actor: Any, target: Idea | Comment, reason: str) -> Non
 
 
 @transaction.atomic
-def contribution_unhide(*, actor: Any, target: Idea | Comment) -> None:
+def contribution_unhide(*, actor: Any, target: Target) -> None:
     _require(actor, "participation.moderate", target)
     target = _locked(target)
     if not target.is_hidden:
@@ -216,7 +248,7 @@ def contribution_unhide(*, actor: Any, target: Idea | Comment) -> None:
 
 
 @transaction.atomic
-def reports_dismiss(*, actor: Any, target: Idea | Comment) -> int:
+def reports_dismiss(*, actor: Any, target: Target) -> int:
     """The moderation finds nothing wrong: the open reports of the contribution are closed."""
     _require(actor, "participation.moderate", target)
     return _resolve_reports(actor=actor, target=target, outcome=Report.Outcome.DISMISSED)
@@ -228,34 +260,43 @@ def reports_dismiss(*, actor: Any, target: Idea | Comment) -> int:
 @transaction.atomic
 def idea_answer(*, actor: Any, idea: Idea, status: str, answer: str, measure: Any = None) -> Idea:
     """The official answer and status; the author gets an e-mail after commit unless they turned that off."""
-    _require(actor, "participation.answer_idea", idea)
+    return contribution_answer(actor=actor, target=idea, status=status, answer=answer, measure=measure)
+
+
+@transaction.atomic
+def contribution_answer[T: Idea | DraftComment](
+    *, actor: Any, target: T, status: str, answer: str, measure: Any = None
+) -> T:
+    """The official answer and status of an idea or a comment on the draft; "taken" names the measure."""
+    _require(actor, "participation.answer_idea", target)
     answer = answer.strip()
+    process = target.process
     errors: dict[str, str] = {}
     if status not in IdeaStatus.values:
         errors["status"] = _("Choose a status.")
     if not answer:
         errors["answer"] = (
-            _("Say why the idea is not taken.") if status == IdeaStatus.NOT_TAKEN else _("Write an answer.")
+            _("Say why the contribution is not taken.") if status == IdeaStatus.NOT_TAKEN else _("Write an answer.")
         )
-    if measure is not None and (idea.process.strategy_id is None or measure.strategy_id != idea.process.strategy_id):
+    if measure is not None and (process.strategy_id is None or measure.strategy_id != process.strategy_id):
         errors["measure"] = _("Choose a measure of this process's strategy.")
-    if status == IdeaStatus.TAKEN and measure is None and idea.process.strategy_id is not None:
-        errors["measure"] = _("Name the measure the idea was taken into.")
+    if status == IdeaStatus.TAKEN and measure is None and process.strategy_id is not None:
+        errors["measure"] = _("Name the measure the contribution was taken into.")
     if errors:
         raise ValidationError(errors)
-    idea = _locked(idea)
-    idea.status = status
-    idea.answer = answer
-    idea.measure = measure if status == IdeaStatus.TAKEN else None
-    idea.answered_at = timezone.now()
-    idea.answered_by = actor
-    save_tracked(idea, actor=actor, note="beantwortet", validate=False)
-    author = idea.author
+    target = _locked(target)
+    target.status = status
+    target.answer = answer
+    target.measure = measure if status == IdeaStatus.TAKEN else None
+    target.answered_at = timezone.now()
+    target.answered_by = actor
+    save_tracked(target, actor=actor, note="beantwortet", validate=False)
+    author = target.author
     if author is not None and author.email and _wants_answer_mail(author):
-        subject, body = _answer_mail(idea)
+        subject, body = _answer_mail(target)
         to = [author.email]
         transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to))
-    return idea
+    return target
 
 
 def _wants_answer_mail(user: User) -> bool:
@@ -263,9 +304,10 @@ def _wants_answer_mail(user: User) -> bool:
     return profile is None or profile.notify_on_answer
 
 
-def _answer_mail(idea: Idea) -> tuple[str, str]:
+def _answer_mail(idea: Idea | DraftComment) -> tuple[str, str]:
     context = {
         "idea": idea,
+        "is_draft_comment": isinstance(idea, DraftComment),
         "link": settings.SITE_URL + idea.get_absolute_url(),
         "settings_link": settings.SITE_URL + reverse("participation:my_data"),
     }
@@ -370,7 +412,366 @@ def account_delete(*, actor: Any) -> None:
     user = User.objects.select_for_update().get(pk=actor.pk)
     Idea.objects.filter(author=user).update(author=None)
     Comment.objects.filter(author=user).update(author=None)
+    DraftComment.objects.filter(author=user).update(author=None)
+    SurveyResponse.objects.filter(user=user).update(user=None)
     Support.objects.filter(user=user).update(user=None)
     Report.objects.filter(reporter=user).update(reporter=None)
     ChangeRecord.objects.filter(actor=user).update(actor=None, actor_label=DELETED_ACCOUNT_LABEL)
     user.delete()
+
+
+# --- Comments on the draft ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_comment_create(*, actor: Any, process: Process, paragraph: str, text: str) -> DraftComment:
+    """A comment on one paragraph of the process's frozen draft version."""
+    _require(actor, "participation.add_draft_comment", process)
+    version = process.draft_version
+    if version is None:
+        raise PermissionDenied
+    found = paragraph_index(version.snapshot).get(paragraph)
+    if found is None:
+        raise ValidationError({"paragraph": _("This paragraph is not part of the draft.")})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Please write a comment.")})
+    _rate_limit("comment", str(actor.pk))
+    comment = DraftComment(
+        process=process,
+        version=version,
+        paragraph=paragraph,
+        paragraph_title=found.title[:300],
+        author=actor,
+        text=text,
+    )
+    return save_tracked(comment, actor=actor, note="Kommentar zum Entwurf")
+
+
+# --- Merging ideas --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def idea_merge(*, actor: Any, idea: Idea, into: Idea) -> Idea:
+    """Merge ``idea`` into ``into``: supports and comments move, a citizen who supported both counts once.
+
+    The merged idea stays as a record (its history, text and answer remain) and its address redirects to the
+    surviving idea; ideas merged into it earlier now point to the survivor as well.
+    """
+    _require(actor, "participation.manage_process", idea.process)
+    if into.process_id != idea.process_id:
+        raise ValidationError({"into": _("Choose an idea of the same process.")})
+    if into.pk == idea.pk:
+        raise ValidationError({"into": _("An idea cannot be merged into itself.")})
+    if into.merged_into_id is not None or idea.merged_into_id is not None:
+        raise ValidationError({"into": _("This idea was already merged into another one.")})
+    # Lock both rows in a fixed order so that two merges of the same pair cannot interleave.
+    first, second = sorted([idea.pk, into.pk])
+    locked = {row.pk: row for row in Idea.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    source, survivor = locked[idea.pk], locked[into.pk]
+    source.process = survivor.process = idea.process
+    both = Support.objects.filter(idea=survivor, user__isnull=False).values("user_id")
+    Support.objects.filter(idea=source, user_id__in=both).delete()
+    Support.objects.filter(idea=source).update(idea=survivor)
+    Comment.objects.filter(idea=source).update(idea=survivor)
+    Report.objects.filter(idea=source, outcome=Report.Outcome.OPEN).update(idea=survivor)
+    Idea.objects.filter(merged_into=source).update(merged_into=survivor)
+    survivor.support_count = Support.objects.filter(idea=survivor).count()
+    survivor.comment_count = Comment.objects.filter(idea=survivor, is_hidden=False).count()
+    save_tracked(survivor, actor=actor, note=f"zusammengeführt aus Idee {source.pk}: {source.title}", validate=False)
+    source.merged_into = survivor
+    source.merged_at = timezone.now()
+    source.support_count = 0
+    source.comment_count = 0
+    save_tracked(source, actor=actor, note=f"zusammengeführt in Idee {survivor.pk}: {survivor.title}", validate=False)
+    return survivor
+
+
+# --- Processes and phases -------------------------------------------------------------------------------------------
+
+PROCESS_FIELDS = ("title", "slug", "summary", "description", "source_url", "strategy", "draft_version", "is_published")
+PHASE_FIELDS = ("kind", "title", "description", "starts_on", "ends_on")
+
+
+def _check_process_links(municipality_id: int, data: dict[str, Any]) -> None:
+    strategy = data.get("strategy")
+    version = data.get("draft_version")
+    errors: dict[str, str] = {}
+    if strategy is not None and strategy.municipality_id != municipality_id:
+        errors["strategy"] = _("Choose a strategy of this municipality.")
+    if version is not None and (strategy is None or version.strategy_id != strategy.pk):
+        errors["draft_version"] = _("Choose a frozen version of the strategy this process feeds.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def process_create(*, actor: Any, municipality: Any, data: dict[str, Any]) -> Process:
+    _require(actor, "participation.add_process", municipality)
+    _check_process_links(municipality.pk, data)
+    if Process.objects.filter(slug=data["slug"]).exists():
+        raise ValidationError({"slug": _("This URL name is taken; please choose another.")})
+    process = Process(municipality=municipality, **{name: data.get(name) for name in PROCESS_FIELDS})
+    process.summary = process.summary or ""
+    process.description = process.description or ""
+    process.source_url = process.source_url or ""
+    process.is_published = bool(process.is_published)
+    return save_tracked(process, actor=actor)
+
+
+@transaction.atomic
+def process_update(*, actor: Any, process: Process, data: dict[str, Any]) -> Process:
+    _require(actor, "participation.manage_process", process)
+    _check_process_links(process.municipality_id, data)
+    if Process.objects.filter(slug=data["slug"]).exclude(pk=process.pk).exists():
+        raise ValidationError({"slug": _("This URL name is taken; please choose another.")})
+    for name in PROCESS_FIELDS:
+        value = data.get(name)
+        setattr(process, name, value if value is not None or name in ("strategy", "draft_version") else "")
+    process.is_published = bool(data.get("is_published"))
+    return save_tracked(process, actor=actor)
+
+
+@transaction.atomic
+def phase_save(*, actor: Any, process: Process, data: dict[str, Any], phase: Phase | None = None) -> Phase:
+    _require(actor, "participation.manage_process", process)
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if starts is not None and ends is not None and ends < starts:
+        raise ValidationError({"ends_on": _("A phase cannot end before it starts.")})
+    if phase is None:
+        last = process.phases.order_by("-order").values_list("order", flat=True).first()
+        phase = Phase(process=process, order=(last or 0) + 1 if last is not None else 0)
+    for name in PHASE_FIELDS:
+        setattr(phase, name, data.get(name) if data.get(name) is not None or name in ("starts_on", "ends_on") else "")
+    return save_tracked(phase, actor=actor)
+
+
+@transaction.atomic
+def phase_delete(*, actor: Any, phase: Phase) -> None:
+    _require(actor, "participation.manage_process", phase.process)
+    delete_tracked(phase, actor=actor)
+
+
+# --- Workshops ------------------------------------------------------------------------------------------------------
+
+WORKSHOP_FIELDS = ("kind", "title", "held_on", "place", "participant_count", "participant_kinds", "results")
+
+
+@transaction.atomic
+def workshop_save(*, actor: Any, process: Process, data: dict[str, Any], workshop: Workshop | None = None) -> Workshop:
+    _require(actor, "participation.manage_process", process)
+    if workshop is None:
+        workshop = Workshop(process=process, created_by=actor)
+    for name in WORKSHOP_FIELDS:
+        value = data.get(name)
+        setattr(workshop, name, value if value is not None else "")
+    return save_tracked(workshop, actor=actor)
+
+
+@transaction.atomic
+def workshop_idea_create(*, actor: Any, workshop: Workshop, data: dict[str, Any]) -> Idea:
+    """An idea or statement collected at the workshop, entered by the team; it counts like every other idea."""
+    process = workshop.process
+    _require(actor, "participation.manage_process", process)
+    district = data.get("district")
+    if district is not None and district.municipality_id != process.municipality_id:
+        raise ValidationError({"district": _("Choose a district of %(name)s.") % {"name": process.municipality}})
+    field_of_action = data.get("field_of_action")
+    if field_of_action is not None and field_of_action.strategy_id != process.strategy_id:
+        raise ValidationError({"field_of_action": _("Choose a field of action of this process's strategy.")})
+    idea = Idea(
+        process=process,
+        author=None,
+        workshop=workshop,
+        title=data["title"],
+        text=data["text"],
+        district=district,
+        field_of_action=field_of_action,
+        is_example=workshop.is_example,
+        created_at=timezone.make_aware(datetime.datetime.combine(workshop.held_on, datetime.time(12))),
+    )
+    return save_tracked(idea, actor=actor, note=f"aus der Veranstaltung „{workshop.title}“")
+
+
+# --- Surveys --------------------------------------------------------------------------------------------------------
+
+SURVEY_FIELDS = ("title", "description", "is_published", "results_public")
+QUESTION_FIELDS = ("kind", "text", "help_text", "required", "scale_max", "scale_low_label", "scale_high_label")
+
+
+@transaction.atomic
+def survey_save(*, actor: Any, process: Process, data: dict[str, Any], survey: Survey | None = None) -> Survey:
+    _require(actor, "participation.manage_process", process)
+    if survey is None:
+        survey = Survey(process=process)
+    survey.title = data["title"]
+    survey.description = data.get("description") or ""
+    survey.is_published = bool(data.get("is_published"))
+    survey.results_public = bool(data.get("results_public"))
+    return save_tracked(survey, actor=actor)
+
+
+def _option_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and line not in lines:
+            lines.append(line[:200])
+    return lines
+
+
+@transaction.atomic
+def question_save(*, actor: Any, survey: Survey, data: dict[str, Any], question: Question | None = None) -> Question:
+    """Create or change a question; options come one per line and keep their answers when their text stays."""
+    _require(actor, "participation.manage_process", survey.process)
+    options = _option_lines(data.get("options") or "")
+    kind = data["kind"]
+    if kind in CHOICE_KINDS and len(options) < 2:
+        raise ValidationError({"options": _("Give at least two options, one per line.")})
+    if question is None:
+        last = survey.questions.order_by("-order").values_list("order", flat=True).first()
+        question = Question(survey=survey, order=(last + 1) if last is not None else 0)
+    elif (
+        # Compared with the stored kind: a model form has already put the new one on the instance.
+        Question.objects.filter(pk=question.pk).values_list("kind", flat=True).first() != kind
+        and question.answers.exists()
+    ):
+        raise ValidationError({"kind": _("The kind cannot change once the question has answers.")})
+    for name in QUESTION_FIELDS:
+        default = 5 if name == "scale_max" else ("" if name != "required" else False)
+        value = data.get(name)
+        setattr(question, name, value if value is not None else default)
+    question = save_tracked(question, actor=actor)
+    if kind in CHOICE_KINDS:
+        existing = {option.text: option for option in question.options.all()}
+        Option.objects.filter(question=question).exclude(text__in=options).delete()
+        for order, text in enumerate(options):
+            option = existing.get(text) or Option(question=question, text=text)
+            option.order = order
+            option.save()
+    else:
+        question.options.all().delete()
+    return question
+
+
+@transaction.atomic
+def question_move(*, actor: Any, question: Question, offset: int) -> None:
+    """Move a question one place up (-1) or down (+1)."""
+    survey = question.survey
+    _require(actor, "participation.manage_process", survey.process)
+    ids = list(survey.questions.order_by("order", "pk").values_list("pk", flat=True))
+    position = ids.index(question.pk)
+    target = position + (1 if offset > 0 else -1)
+    if not 0 <= target < len(ids):
+        return
+    ids[position], ids[target] = ids[target], ids[position]
+    for order, pk in enumerate(ids):
+        Question.objects.filter(pk=pk).update(order=order)
+
+
+@transaction.atomic
+def question_delete(*, actor: Any, question: Question) -> None:
+    _require(actor, "participation.manage_process", question.survey.process)
+    delete_tracked(question, actor=actor)
+
+
+def _field(question: Question) -> str:
+    return f"question_{question.pk}"
+
+
+def _validated_answers(questions: list[Question], raw: dict[str, Any]) -> list[SurveyAnswer]:
+    """Check every answer against its question; errors name the question and sit on its form field."""
+    errors: dict[str, str] = {}
+    answers: list[SurveyAnswer] = []
+    for question in questions:
+        name = _field(question)
+        value = raw.get(name)
+        options = {option.pk: option for option in question.options.all()}
+        label = {"question": question.text}
+        if question.kind == QuestionKind.SINGLE:
+            if value in (None, ""):
+                if question.required:
+                    errors[name] = _("“%(question)s”: please choose an answer.") % label
+                continue
+            if int(value) not in options:
+                errors[name] = _("“%(question)s”: choose one of the options.") % label
+                continue
+            answers.append(SurveyAnswer(question=question, option=options[int(value)]))
+        elif question.kind == QuestionKind.MULTIPLE:
+            chosen = [int(item) for item in value or []]
+            if any(item not in options for item in chosen):
+                errors[name] = _("“%(question)s”: choose among the options.") % label
+                continue
+            if question.required and not chosen:
+                errors[name] = _("“%(question)s”: please choose at least one option.") % label
+                continue
+            answers += [SurveyAnswer(question=question, option=options[item]) for item in dict.fromkeys(chosen)]
+        elif question.kind == QuestionKind.RANKING:
+            ranks: dict[int, int] = {int(k): int(v) for k, v in (value or {}).items() if v not in (None, "")}
+            if not ranks:
+                if question.required:
+                    errors[name] = _("“%(question)s”: please rank the options.") % label
+                continue
+            if any(option not in options for option in ranks):
+                errors[name] = _("“%(question)s”: rank only the options given.") % label
+            elif len(ranks) != len(options):
+                errors[name] = _("“%(question)s”: give every option a rank.") % label
+            elif sorted(ranks.values()) != list(range(1, len(options) + 1)):
+                errors[name] = _("“%(question)s”: give every option a different rank from 1 to %(count)s.") % {
+                    "question": question.text,
+                    "count": len(options),
+                }
+            else:
+                answers += [
+                    SurveyAnswer(question=question, option=options[option], rank=rank) for option, rank in ranks.items()
+                ]
+        elif question.kind == QuestionKind.RATING:
+            if value in (None, ""):
+                if question.required:
+                    errors[name] = _("“%(question)s”: please choose a value.") % label
+                continue
+            if not 1 <= int(value) <= question.scale_max:
+                errors[name] = _("“%(question)s”: choose a value from 1 to %(max)s.") % {
+                    "question": question.text,
+                    "max": question.scale_max,
+                }
+                continue
+            answers.append(SurveyAnswer(question=question, rating=int(value)))
+        else:
+            text = str(value or "").strip()
+            if not text:
+                if question.required:
+                    errors[name] = _("“%(question)s”: please write an answer.") % label
+                continue
+            answers.append(SurveyAnswer(question=question, text=text[:3000]))
+    if errors:
+        raise ValidationError(errors)
+    return answers
+
+
+@transaction.atomic
+def survey_answer(*, actor: Any, survey: Survey, raw: dict[str, Any]) -> SurveyResponse:
+    """Save the citizen's answer set: the first time it is created, later it is replaced (one set per account).
+
+    ``raw`` maps ``question_<pk>`` to an option id (single choice), a list of option ids (multiple choice), a
+    mapping option id → rank (ranking), a number (rating) or a text.
+    """
+    _require(actor, "participation.answer_survey", survey)
+    questions = list(survey.questions.prefetch_related("options").order_by("order", "pk"))
+    answers = _validated_answers(questions, raw)
+    if not answers:
+        raise ValidationError(_("Please answer at least one question."))
+    _rate_limit("survey", str(actor.pk))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(survey=survey, user=actor, created_at=now, updated_at=now)
+    except IntegrityError:
+        response = SurveyResponse.objects.select_for_update().get(survey=survey, user=actor)
+        response.updated_at = now
+        response.save(update_fields=["updated_at"])
+        response.answers.all().delete()
+    for answer in answers:
+        answer.response = response
+    SurveyAnswer.objects.bulk_create(answers)
+    return response

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import report_views, team_views, views
 
 app_name = "participation"
 
 IDEA = "beteiligung/<slug:slug>/ideen/<int:pk>"
+DRAFT = "beteiligung/<slug:slug>/entwurf"
+TEAM = "arbeitsbereich/beteiligung/<slug:slug>"
+SURVEY = f"{TEAM}/umfragen/<int:pk>"
 
 urlpatterns = [
     # public
@@ -19,6 +22,37 @@ urlpatterns = [
     path(f"{IDEA}/melden/", views.contribution_report, name="report_idea"),
     path(f"{IDEA}/kommentare/<int:comment>/melden/", views.contribution_report, name="report_comment"),
     path(f"{IDEA}/antworten/", views.idea_answer, name="answer"),
+    path(f"{IDEA}/zusammenfuehren/", team_views.idea_merge, name="merge"),
+    # commenting the draft
+    path(f"{DRAFT}/", views.draft, name="draft"),
+    path(f"{DRAFT}/kommentieren/", views.draft_comment_create, name="draft_comment"),
+    path(f"{DRAFT}/kommentare/<int:pk>/melden/", views.draft_comment_report, name="report_draft_comment"),
+    path(f"{DRAFT}/kommentare/<int:pk>/antworten/", views.draft_comment_answer, name="answer_draft_comment"),
+    # surveys and workshops
+    path("beteiligung/<slug:slug>/umfragen/<int:pk>/", views.survey_detail, name="survey"),
+    path("beteiligung/<slug:slug>/umfragen/<int:pk>/ergebnisse/", views.survey_results, name="survey_results"),
+    path("beteiligung/<slug:slug>/veranstaltungen/<int:pk>/", views.workshop_detail, name="workshop"),
+    # the team's area
+    path("arbeitsbereich/beteiligung/", team_views.processes, name="team"),
+    path("arbeitsbereich/beteiligung/neu/<slug:municipality>/", team_views.process_create, name="process_create"),
+    path(f"{TEAM}/", team_views.manage, name="manage"),
+    path(f"{TEAM}/bearbeiten/", team_views.process_edit, name="process_edit"),
+    path(f"{TEAM}/phasen/neu/", team_views.phase_edit, name="phase_create"),
+    path(f"{TEAM}/phasen/<int:pk>/bearbeiten/", team_views.phase_edit, name="phase_edit"),
+    path(f"{TEAM}/phasen/<int:pk>/loeschen/", team_views.phase_delete, name="phase_delete"),
+    path(f"{TEAM}/entwurf/", team_views.draft_comments, name="draft_comments"),
+    path(f"{TEAM}/veranstaltungen/neu/", team_views.workshop_edit, name="workshop_create"),
+    path(f"{TEAM}/veranstaltungen/<int:pk>/bearbeiten/", team_views.workshop_edit, name="workshop_edit"),
+    path(f"{TEAM}/veranstaltungen/<int:pk>/idee/", team_views.workshop_idea, name="workshop_idea"),
+    path(f"{TEAM}/umfragen/neu/", team_views.survey_create, name="survey_create"),
+    path(f"{SURVEY}/", team_views.survey_edit, name="survey_edit"),
+    path(f"{SURVEY}/fragen/neu/", team_views.question_edit, name="question_create"),
+    path(f"{SURVEY}/fragen/<int:question>/bearbeiten/", team_views.question_edit, name="question_edit"),
+    path(f"{SURVEY}/fragen/<int:question>/verschieben/", team_views.question_move, name="question_move"),
+    path(f"{SURVEY}/fragen/<int:question>/loeschen/", team_views.question_delete, name="question_delete"),
+    path(f"{SURVEY}/export.<slug:fmt>", team_views.survey_export, name="survey_export"),
+    path(f"{TEAM}/bericht/", report_views.report_page, name="report"),
+    path(f"{TEAM}/bericht/beteiligungsbericht.<slug:format>", report_views.report_download, name="report_download"),
     # moderation
     path("arbeitsbereich/moderation/", views.moderation_queue, name="moderation"),
     path("arbeitsbereich/moderation/<slug:kind>/<int:pk>/ausblenden/", views.moderation_hide, name="hide"),

@@ -15,15 +15,25 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import AnswerForm, CommentForm, HideForm, IdeaForm, ProfileForm, RegistrationForm, ReportForm
-from .models import Comment, Idea, IdeaStatus, ParticipantProfile, Process
+from .forms import (
+    AnswerForm,
+    CommentForm,
+    DraftCommentForm,
+    HideForm,
+    IdeaForm,
+    ProfileForm,
+    RegistrationForm,
+    ReportForm,
+    SurveyAnswerForm,
+)
+from .models import Comment, DraftComment, Idea, IdeaStatus, ParticipantProfile, Process
 from .permissions import current_phase
 
 IDEAS_PER_PAGE = 20
@@ -80,6 +90,11 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "newest": selectors.idea_list(process=process, viewer=request.user)[:3],
             "can_add_idea": request.user.has_perm("participation.add_idea", process),
             "can_moderate": request.user.has_perm("participation.moderate", process),
+            "can_manage": request.user.has_perm("participation.manage_process", process),
+            "can_comment_draft": request.user.has_perm("participation.add_draft_comment", process),
+            "surveys": selectors.survey_list(process=process, viewer=request.user),
+            "workshops": selectors.workshop_list(process=process),
+            "figures": selectors.process_figures(process=process),
         },
     )
 
@@ -122,6 +137,9 @@ def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def idea_detail(request: HttpRequest, slug: str, pk: int, comment_form: CommentForm | None = None) -> HttpResponse:
     idea, process = _idea_and_process(request, slug, pk)
+    if idea.merged_into is not None:
+        # The idea lives on in the one it was merged into; its old address keeps working for good.
+        return HttpResponsePermanentRedirect(idea.merged_into.get_absolute_url())
     user = request.user
     return render(
         request,
@@ -130,6 +148,8 @@ def idea_detail(request: HttpRequest, slug: str, pk: int, comment_form: CommentF
             "process": process,
             "idea": idea,
             "threads": selectors.comment_threads(idea=idea, viewer=user),
+            "merged_ideas": list(idea.merged_ideas.order_by("merged_at", "pk")),
+            "can_manage": user.has_perm("participation.manage_process", process),
             "comment_form": comment_form or CommentForm(),
             "is_supporter": bool(selectors.supported_ids(viewer=user, ideas=[idea])),
             "can_support": user.has_perm("participation.support_idea", idea),
@@ -271,6 +291,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "statuses": IdeaStatus.choices,
             "selected": status,
             "querystring": request.GET.copy(),
+            "draft_answers": selectors.answered_draft_comments(process=process)[:100],
         },
     )
 
@@ -313,11 +334,16 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participation/moderation_queue.html",
-        {"queue": queue, "hidden": selectors.hidden_contributions(viewer=request.user)},
+        {
+            "queue": queue,
+            "hidden": [
+                (selectors.moderation_kind(item), item) for item in selectors.hidden_contributions(viewer=request.user)
+            ],
+        },
     )
 
 
-def _target_url(target: Idea | Comment) -> str:
+def _target_url(target: Idea | Comment | DraftComment) -> str:
     if isinstance(target, Comment):
         return f"{target.idea.get_absolute_url()}#comment-{target.pk}"
     return target.get_absolute_url()
@@ -441,3 +467,192 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account is deleted. Your contributions remain, without your name."))
         return redirect(reverse("participation:processes"))
     return render(request, "participation/account_delete.html")
+
+
+# --- Commenting the draft -----------------------------------------------------------------------------------------
+
+
+def draft(request: HttpRequest, slug: str, form: DraftCommentForm | None = None) -> HttpResponse:
+    """The frozen draft version, paragraph by paragraph, each with its comments and a comment form."""
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    if process.draft_version is None:
+        raise Http404
+    user = request.user
+    return render(
+        request,
+        "participation/draft.html",
+        {
+            "process": process,
+            "version": process.draft_version,
+            "sections": selectors.draft_with_comments(process=process, viewer=user),
+            "can_comment": user.has_perm("participation.add_draft_comment", process),
+            "can_moderate": user.has_perm("participation.moderate", process),
+            "can_answer": user.has_perm("participation.answer_idea", process),
+            "can_report": user.is_authenticated and user.has_perm("participation.report_contribution", process),
+            "failed_form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def draft_comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    if not request.user.has_perm("participation.add_draft_comment", process):
+        raise PermissionDenied
+    form = DraftCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.draft_comment_create(
+                actor=request.user,
+                process=process,
+                paragraph=form.cleaned_data["paragraph"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            status = _apply_error(form, error)
+            response = draft(request, slug, form=form)
+            if status == RATE_LIMITED:
+                response.status_code = RATE_LIMITED
+            return response
+        messages.success(request, _("Your comment on the draft is published."))
+        return redirect(f"{reverse('participation:draft', args=[slug])}#draft-comment-{comment.pk}")
+    return draft(request, slug, form=form)
+
+
+@login_required
+def draft_comment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    target = selectors.get_draft_comment_for(viewer=request.user, process=process, pk=pk)
+    if not request.user.has_perm("participation.report_contribution", target):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.contribution_report(actor=request.user, target=target, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                status = max(status, _apply_error(form, error))
+            else:
+                messages.success(request, _("Thank you. The moderation will look at the contribution."))
+                return redirect(target.get_absolute_url())
+    back = {"title": target.paragraph_title, "get_absolute_url": target.get_absolute_url()}
+    return render(
+        request,
+        "participation/report_form.html",
+        {"form": form, "process": process, "idea": back, "target": target},
+        status=status,
+    )
+
+
+@login_required
+def draft_comment_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    comment = selectors.get_draft_comment_for(viewer=request.user, process=process, pk=pk)
+    if not request.user.has_perm("participation.answer_idea", comment):
+        raise PermissionDenied
+    initial = {"status": comment.status, "answer": comment.answer, "measure": comment.measure_id}
+    form = AnswerForm(request.POST or None, idea=comment, initial=initial)  # type: ignore[arg-type]
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.contribution_answer(
+                    actor=request.user,
+                    target=comment,
+                    status=form.cleaned_data["status"],
+                    answer=form.cleaned_data["answer"],
+                    measure=form.cleaned_data.get("measure"),
+                )
+            except ValidationError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("The answer is published."))
+                return redirect(comment.get_absolute_url())
+    back = {"title": comment.paragraph_title, "get_absolute_url": comment.get_absolute_url(), "text": comment.text}
+    return render(
+        request, "participation/answer_form.html", {"form": form, "process": process, "idea": back}, status=status
+    )
+
+
+# --- Surveys and workshops (public) -------------------------------------------------------------------------------
+
+
+def survey_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The survey form; a citizen who answered before sees and may change their answers while the phase runs."""
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    survey = selectors.get_survey_for(viewer=request.user, process=process, pk=pk)
+    questions = selectors.survey_questions(survey=survey)
+    saved = selectors.survey_raw_answers(survey=survey, viewer=request.user)
+    can_answer = request.user.has_perm("participation.answer_survey", survey)
+    form = SurveyAnswerForm(request.POST or None, questions=questions, initial_raw=saved)
+    status = 200
+    if request.method == "POST":
+        if not can_answer:
+            raise PermissionDenied
+        status = 400
+        if form.is_valid():
+            try:
+                services.survey_answer(actor=request.user, survey=survey, raw=form.raw())
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for name, errors in error.message_dict.items():
+                        form.question_errors[name] = errors
+                    form.add_error(None, _("Please check the marked questions."))
+                else:
+                    status = max(status, _apply_error(form, error))
+            else:
+                messages.success(
+                    request,
+                    _("Your answers are saved. You can change them while the survey runs.")
+                    if saved is None
+                    else _("Your changed answers are saved."),
+                )
+                return redirect(survey.get_absolute_url())
+    return render(
+        request,
+        "participation/survey_detail.html",
+        {
+            "process": process,
+            "survey": survey,
+            "form": form,
+            "answered_before": saved is not None,
+            "can_answer": can_answer,
+            "can_see_results": request.user.has_perm("participation.view_survey_results", survey),
+            "can_manage": request.user.has_perm("participation.manage_process", process),
+        },
+        status=status,
+    )
+
+
+def survey_results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    survey = selectors.get_survey_for(viewer=request.user, process=process, pk=pk)
+    if not request.user.has_perm("participation.view_survey_results", survey):
+        raise PermissionDenied
+    total, results = selectors.survey_results(survey=survey)
+    can_manage = request.user.has_perm("participation.manage_process", process)
+    return render(
+        request,
+        "participation/survey_results.html",
+        {"process": process, "survey": survey, "total": total, "results": results, "can_manage": can_manage},
+    )
+
+
+def workshop_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    workshop = selectors.get_workshop_for(viewer=request.user, process=process, pk=pk)
+    return render(
+        request,
+        "participation/workshop_detail.html",
+        {
+            "process": process,
+            "workshop": workshop,
+            "ideas": selectors.workshop_ideas(workshop=workshop),
+            "can_manage": request.user.has_perm("participation.manage_process", process),
+        },
+    )

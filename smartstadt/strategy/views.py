@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from smartstadt.core.permissions import roles_of
 from smartstadt.core.selectors import change_history_for
 from smartstadt.inventory.models import Entry
+from smartstadt.participation.selectors import contributions_for_measure
 from smartstadt.regions.models import District, Municipality
 from smartstadt.regions.selectors import get_municipality
 
@@ -96,6 +97,8 @@ def measure_sheet(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
             "horizons": [(choice, choice.value == item.horizon) for choice in Horizon],
             "can_edit": request.user.has_perm("strategy.change_strategy", strategy),
             "kinds": {kind.slug: kind for kind in MEASURE_KINDS},
+            # The contributions taken into this measure (ideas, comments on the draft), from participation.
+            "shaped_by": contributions_for_measure(measure=item),
         },
     )
 

@@ -51,3 +51,36 @@ def test_loading_twice_changes_nothing(demo_region: Any) -> None:
     )
     call_command("load_demo", "--quiet")
     assert Idea.objects.filter(process__slug=PROCESS_SLUG).count() == len(ideas)
+
+
+def test_draft_survey_and_workshop_of_the_demo_are_marked_examples(demo_region: Any) -> None:
+    from smartstadt.participation.demo import DRAFT_LABEL, SURVEY_TITLE, WORKSHOP_TITLE
+    from smartstadt.participation.models import DraftComment, Survey, SurveyResponse, Workshop
+    from smartstadt.participation.permissions import allows
+
+    process = Process.objects.get(slug=PROCESS_SLUG)
+    assert process.draft_version is not None
+    assert process.draft_version.label == DRAFT_LABEL
+    assert process.draft_version.snapshot["measures"]
+    # Commenting the draft, the survey and the ideas started together on 12 December 2022 and run side by side.
+    assert allows(process, "draft_comment")
+    assert allows(process, "survey")
+    assert allows(process, "idea")
+    survey = Survey.objects.get(process=process, title=SURVEY_TITLE)
+    assert survey.is_example
+    assert survey.title.startswith("Beispielumfrage")
+    assert survey.questions.count() == 5
+    assert all(
+        response.is_example and response.user_id is None for response in SurveyResponse.objects.filter(survey=survey)
+    )
+    workshop = Workshop.objects.get(process=process, title=WORKSHOP_TITLE)
+    assert workshop.is_example
+    assert workshop.ideas.get().is_example
+    assert all(comment.is_example for comment in DraftComment.objects.filter(process=process))
+    version = process.draft_version.snapshot
+    report = LoadReport()
+    participation_step(report)
+    process.refresh_from_db()
+    assert process.draft_version is not None
+    assert process.draft_version.snapshot == version
+    assert SurveyResponse.objects.filter(survey=survey).count() == 3
