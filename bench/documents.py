@@ -12,6 +12,7 @@ Standalone: ``DEBUG=1 .venv/bin/python bench/documents.py`` (needs the demo regi
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 import sys
 import time
@@ -100,6 +101,10 @@ def run(recorder: Recorder) -> None:
         recorder.add("documents.skipped", 0, "", notes="Keine Demo-Strategie Oberhausen: load_demo fehlt.")
         return
     get_resolver().url_patterns  # noqa: B018  (import the URLs now: the first link of a page would, timed)
+    # The task worker imports WeasyPrint and python-docx once, with its first document (about 0.7 s); the figures
+    # are those of the documents after that.
+    for module in ("weasyprint", "docx"):
+        importlib.import_module(module)
     with transaction.atomic():
         count = _grow(strategy)
         notes = f"{count} Maßnahmen (Demo-Strategie Oberhausen, synthetisch erweitert)"

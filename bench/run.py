@@ -48,6 +48,7 @@ EXTRA_BENCHMARKS = [
     ("bench.analysis_tags", "BENCH_TAGS"),  # tag suggestions: cross-validated macro-F1 against a baseline
     ("bench.analysis_engine", "BENCH_ANALYSIS"),  # retrieval quality, index build, queries, candidates
     ("bench.documents", "BENCH_DOCUMENTS"),  # strategy with 150 measures to PDF and DOCX
+    ("bench.participation", "BENCH_PARTICIPATION"),  # 50,000 contributions under 8 clients, submissions
 ]  # the load test at about 20,000 entries (bench/load.py)
 
 
