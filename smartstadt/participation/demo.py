@@ -22,6 +22,7 @@ from smartstadt.regions.models import District, Municipality
 from smartstadt.strategy.models import FieldOfAction, Strategy, StrategyVersion, VersionKind
 from smartstadt.strategy.versions import strategy_snapshot
 
+from .caching import changed
 from .models import (
     Comment,
     DraftComment,
@@ -381,3 +382,4 @@ def participation_step(report: LoadReport) -> None:
         load_draft_example(process, User.objects.filter(username=DEMO_CITIZEN).first(), report)
         load_survey(process, report)
         load_workshop(process, report)
+        changed()

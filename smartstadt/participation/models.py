@@ -273,10 +273,24 @@ class Idea(Contribution):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at", "-pk"]
+        # One index per order of the idea list, covering its filter (process, hidden; only ideas not merged) and
+        # its whole order: a page's ids are read from the index alone, however deep the page (selectors.idea_page).
         indexes = [
-            models.Index(fields=["process", "is_hidden", "-created_at"], name="idea_newest_idx"),
-            models.Index(fields=["process", "is_hidden", "-support_count"], name="idea_supported_idx"),
-            models.Index(fields=["process", "is_hidden", "-comment_count"], name="idea_discussed_idx"),
+            models.Index(
+                fields=["process", "is_hidden", "-created_at", "-id"],
+                condition=Q(merged_into__isnull=True),
+                name="idea_newest_idx",
+            ),
+            models.Index(
+                fields=["process", "is_hidden", "-support_count", "-created_at", "-id"],
+                condition=Q(merged_into__isnull=True),
+                name="idea_supported_idx",
+            ),
+            models.Index(
+                fields=["process", "is_hidden", "-comment_count", "-created_at", "-id"],
+                condition=Q(merged_into__isnull=True),
+                name="idea_discussed_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from smartstadt.core.permissions import roles_of
 
+from .caching import cached
 from .draft import DraftSection, draft_sections
 from .models import (
     Comment,
@@ -38,6 +40,8 @@ SORTS = {
     "diskutiert": ("-comment_count", "-created_at", "-pk"),
 }
 DEFAULT_SORT = "neueste"
+LIST_RELATED = ("author", "district", "field_of_action", "workshop")  # what the idea list shows of each idea
+LIST_DEFERRED = ("text", "answer")
 
 
 def _with_phases(queryset: QuerySet[Process]) -> QuerySet[Process]:
@@ -101,6 +105,16 @@ def _visible_ideas(*, process: Process, viewer: Any) -> QuerySet[Idea]:
     return ideas.filter(is_hidden=False)
 
 
+def _filtered(ideas: QuerySet[Idea], *, district: str, field_of_action: str, status: str) -> QuerySet[Idea]:
+    if district:
+        ideas = ideas.filter(district__slug=district)
+    if field_of_action.isdigit():
+        ideas = ideas.filter(field_of_action_id=int(field_of_action))
+    if status in IdeaStatus.values:
+        ideas = ideas.filter(status=status)
+    return ideas
+
+
 def idea_list(
     *,
     process: Process,
@@ -110,18 +124,65 @@ def idea_list(
     field_of_action: str = "",
     status: str = "",
 ) -> QuerySet[Idea]:
-    ideas = _visible_ideas(process=process, viewer=viewer)
-    if district:
-        ideas = ideas.filter(district__slug=district)
-    if field_of_action.isdigit():
-        ideas = ideas.filter(field_of_action_id=int(field_of_action))
-    if status in IdeaStatus.values:
-        ideas = ideas.filter(status=status)
-    return (
-        ideas.select_related("author", "district", "field_of_action", "workshop")
-        .defer("text", "answer")
-        .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    visible = _visible_ideas(process=process, viewer=viewer)
+    ideas = _filtered(visible, district=district, field_of_action=field_of_action, status=status)
+    return ideas.select_related(*LIST_RELATED).defer(*LIST_DEFERRED).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def idea_count(
+    *, process: Process, viewer: Any, district: str = "", field_of_action: str = "", status: str = ""
+) -> int:
+    """How many ideas the viewer sees with these filters. The counts everybody shares (all visible ideas; for
+    moderators, hidden ones too) are cached until the next change (caching.py); a signed-in citizen's own hidden
+    ideas are added by a small query on the author."""
+    filters = {"district": district, "field_of_action": field_of_action, "status": status}
+    current = Idea.objects.current().filter(process=process)
+    if viewer.has_perm("participation.moderate", process):
+        return cached(
+            f"ideas:{process.pk}:all:{sorted(filters.items())}", lambda: _filtered(current, **filters).count()
+        )
+    public = cached(
+        f"ideas:{process.pk}:public:{sorted(filters.items())}",
+        lambda: _filtered(current.filter(is_hidden=False), **filters).count(),
     )
+    if not viewer.is_authenticated:
+        return public
+    return public + _filtered(current.filter(is_hidden=True, author=viewer), **filters).count()
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (a cached one) instead of counting the rows itself."""
+
+    def __init__(self, object_list: Any, per_page: int, *, known_count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = known_count  # the value of the cached_property ``count``
+
+
+def idea_page(
+    *,
+    process: Process,
+    viewer: Any,
+    number: Any,
+    per_page: int,
+    sort: str = DEFAULT_SORT,
+    district: str = "",
+    field_of_action: str = "",
+    status: str = "",
+) -> Page[Idea]:
+    """One page of the idea list, in a fixed number of queries whatever the page and the number of ideas.
+
+    The ids of the page are read first, from the index that covers filter and order alone (``idea_*_idx``; the
+    rows skipped by the offset are never read from the table), then the page's 20 rows with what they show."""
+    filters = {"district": district, "field_of_action": field_of_action, "status": status}
+    ideas = idea_list(process=process, viewer=viewer, sort=sort, **filters)
+    total = idea_count(process=process, viewer=viewer, **filters)
+    page = _CountedPaginator(ideas, per_page, known_count=total).get_page(number)
+    offset = (page.number - 1) * per_page
+    ids = list(ideas.values_list("pk", flat=True)[offset : offset + per_page])
+    # By primary key alone: with the list's filters again the planner would walk the process's index instead.
+    rows = Idea.objects.select_related(*LIST_RELATED).defer(*LIST_DEFERRED).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def supported_ids(*, viewer: Any, ideas: list[Idea]) -> set[int]:
@@ -159,24 +220,50 @@ def get_comment_for(*, viewer: Any, idea: Idea, pk: int) -> Comment:
     return comment
 
 
-def comment_threads(*, idea: Idea, viewer: Any) -> list[Comment]:
-    """Top-level comments with their replies, oldest first; hidden ones only for their author and moderators."""
-    comments = Comment.objects.filter(idea=idea).select_related("author")
+COMMENTS_PER_PAGE = 50
+
+
+def _visible_comments(*, idea: Idea, viewer: Any) -> QuerySet[Comment]:
+    comments = Comment.objects.filter(idea=idea)
     if not viewer.has_perm("participation.moderate", idea):
         visible = Q(is_hidden=False)
         if viewer.is_authenticated:
             visible |= Q(author=viewer)
         comments = comments.filter(visible)
-    everything = list(comments.order_by("created_at", "pk"))
-    threads = [comment for comment in everything if comment.parent_id is None]
+    return comments
+
+
+def comment_threads(*, idea: Idea, viewer: Any, number: Any = 1, per_page: int = COMMENTS_PER_PAGE) -> Page[Comment]:
+    """One page of top-level comments, oldest first, each with all its replies (``reply_list``); hidden ones only
+    for their author and moderators. Three queries whatever the number of comments: count, page, replies."""
+    visible = _visible_comments(idea=idea, viewer=viewer)
+    top = visible.filter(parent__isnull=True).select_related("author").order_by("created_at", "pk")
+    paginator = Paginator(top, per_page)
+    page = paginator.get_page(paginator.num_pages if number == "last" else number)
+    threads = list(page.object_list)
     replies: dict[int, list[Comment]] = {}
-    for comment in everything:
-        comment.idea = idea
-        if comment.parent_id is not None:
-            replies.setdefault(comment.parent_id, []).append(comment)
+    if threads:
+        found = visible.filter(parent_id__in=[comment.pk for comment in threads]).select_related("author")
+        for reply in found.order_by("created_at", "pk"):
+            reply.idea = idea
+            replies.setdefault(reply.parent_id or 0, []).append(reply)
     for comment in threads:
+        comment.idea = idea
         comment.reply_list = replies.get(comment.pk, [])  # type: ignore[attr-defined]
-    return threads
+    page.object_list = threads
+    return page
+
+
+def comment_page_number(*, comment: Comment, viewer: Any, per_page: int = COMMENTS_PER_PAGE) -> int:
+    """The page of the idea's comments that shows this comment (a reply: the page of its thread)."""
+    top = comment.parent if comment.parent_id is not None and comment.parent is not None else comment
+    before = (
+        _visible_comments(idea=comment.idea, viewer=viewer)
+        .filter(parent__isnull=True)
+        .filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk))
+        .count()
+    )
+    return before // per_page + 1
 
 
 def answered_ideas(*, process: Process) -> QuerySet[Idea]:
@@ -189,19 +276,28 @@ def answered_ideas(*, process: Process) -> QuerySet[Idea]:
     )
 
 
+def answered_count(*, process: Process) -> int:
+    """How many visible ideas have an answer (cached until the next change, caching.py)."""
+    return cached(f"answered:{process.pk}", lambda: answered_ideas(process=process).count())
+
+
 def status_counts(*, process: Process) -> dict[str, int]:
+    """Visible ideas per status (cached until the next change, caching.py)."""
     from django.db.models import Count
 
-    rows = (
-        Idea.objects.current()
-        .filter(process=process, is_hidden=False)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    counts = dict.fromkeys(IdeaStatus.values, 0)
-    counts.update(dict(rows))
-    return counts
+    def count() -> dict[str, int]:
+        rows = (
+            Idea.objects.current()
+            .filter(process=process, is_hidden=False)
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        counts = dict.fromkeys(IdeaStatus.values, 0)
+        counts.update(dict(rows))
+        return counts
+
+    return cached(f"status:{process.pk}", count)
 
 
 @dataclass
@@ -637,7 +733,11 @@ def get_process_to_manage(*, viewer: Any, slug: str) -> Process:
 
 
 def process_figures(*, process: Process) -> dict[str, int]:
-    """The headline figures of a process, online and on site in the same data."""
+    """The headline figures of a process, online and on site in the same data (cached until the next change)."""
+    return cached(f"figures:{process.pk}", lambda: _process_figures(process))
+
+
+def _process_figures(process: Process) -> dict[str, int]:
     from django.db.models import Count
 
     ideas = (

@@ -32,6 +32,7 @@ from smartstadt.core.history import delete_tracked, save_tracked
 from smartstadt.core.models import ChangeRecord, User
 from smartstadt.core.tasks import send_email
 
+from .caching import changed
 from .draft import paragraph_index
 from .models import (
     CHOICE_KINDS,
@@ -139,6 +140,7 @@ def idea_create(*, actor: Any, process: Process, data: dict[str, Any]) -> Idea:
         latitude=data.get("latitude"),
         longitude=data.get("longitude"),
     )
+    changed()
     return save_tracked(idea, actor=actor, note="Idee eingereicht")
 
 
@@ -181,6 +183,7 @@ def comment_create(*, actor: Any, idea: Idea, text: str, parent: Comment | None 
     _rate_limit("comment", str(actor.pk))
     comment = save_tracked(Comment(idea=idea, parent=parent, author=actor, text=text), actor=actor)
     Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    changed()
     return comment
 
 
@@ -230,6 +233,7 @@ def contribution_hide(*, actor: Any, target: Target, reason: str) -> None:
     target.hidden_reason = reason[:500]
     target.hidden_at = timezone.now()
     save_tracked(target, actor=actor, note="ausgeblendet")
+    changed()
     _resolve_reports(actor=actor, target=target, outcome=Report.Outcome.HIDDEN)
 
 
@@ -245,6 +249,7 @@ def contribution_unhide(*, actor: Any, target: Target) -> None:
     target.hidden_reason = ""
     target.hidden_at = None
     save_tracked(target, actor=actor, note="wieder eingeblendet")
+    changed()
 
 
 @transaction.atomic
@@ -291,6 +296,7 @@ def contribution_answer[T: Idea | DraftComment](
     target.answered_at = timezone.now()
     target.answered_by = actor
     save_tracked(target, actor=actor, note="beantwortet", validate=False)
+    changed()
     author = target.author
     if author is not None and author.email and _wants_answer_mail(author):
         subject, body = _answer_mail(target)
@@ -397,6 +403,7 @@ def profile_update(*, actor: Any, data: dict[str, Any]) -> ParticipantProfile:
     display_name = (data.get("display_name") or "").strip()
     if display_name and display_name != actor.display_name:
         actor.display_name = display_name
+        changed()  # the lists name the author
         actor.save(update_fields=["display_name"])
     return profile
 
@@ -418,6 +425,7 @@ def account_delete(*, actor: Any) -> None:
     Report.objects.filter(reporter=user).update(reporter=None)
     ChangeRecord.objects.filter(actor=user).update(actor=None, actor_label=DELETED_ACCOUNT_LABEL)
     user.delete()
+    changed()  # the lists name the author
 
 
 # --- Comments on the draft ------------------------------------------------------------------------------------------
@@ -445,6 +453,7 @@ def draft_comment_create(*, actor: Any, process: Process, paragraph: str, text: 
         author=actor,
         text=text,
     )
+    changed()
     return save_tracked(comment, actor=actor, note="Kommentar zum Entwurf")
 
 
@@ -484,6 +493,7 @@ def idea_merge(*, actor: Any, idea: Idea, into: Idea) -> Idea:
     source.support_count = 0
     source.comment_count = 0
     save_tracked(source, actor=actor, note=f"zusammengeführt in Idee {survivor.pk}: {survivor.title}", validate=False)
+    changed()
     return survivor
 
 
@@ -529,6 +539,7 @@ def process_update(*, actor: Any, process: Process, data: dict[str, Any]) -> Pro
         value = data.get(name)
         setattr(process, name, value if value is not None or name in ("strategy", "draft_version") else "")
     process.is_published = bool(data.get("is_published"))
+    changed()  # the public process page shows it
     return save_tracked(process, actor=actor)
 
 
@@ -543,6 +554,7 @@ def phase_save(*, actor: Any, process: Process, data: dict[str, Any], phase: Pha
         phase = Phase(process=process, order=(last or 0) + 1 if last is not None else 0)
     for name in PHASE_FIELDS:
         setattr(phase, name, data.get(name) if data.get(name) is not None or name in ("starts_on", "ends_on") else "")
+    changed()  # the public process page shows the phases
     return save_tracked(phase, actor=actor)
 
 
@@ -550,6 +562,7 @@ def phase_save(*, actor: Any, process: Process, data: dict[str, Any], phase: Pha
 def phase_delete(*, actor: Any, phase: Phase) -> None:
     _require(actor, "participation.manage_process", phase.process)
     delete_tracked(phase, actor=actor)
+    changed()
 
 
 # --- Workshops ------------------------------------------------------------------------------------------------------
@@ -565,6 +578,7 @@ def workshop_save(*, actor: Any, process: Process, data: dict[str, Any], worksho
     for name in WORKSHOP_FIELDS:
         value = data.get(name)
         setattr(workshop, name, value if value is not None else "")
+    changed()  # the process page shows the workshops and their participants
     return save_tracked(workshop, actor=actor)
 
 
@@ -590,6 +604,7 @@ def workshop_idea_create(*, actor: Any, workshop: Workshop, data: dict[str, Any]
         is_example=workshop.is_example,
         created_at=timezone.make_aware(datetime.datetime.combine(workshop.held_on, datetime.time(12))),
     )
+    changed()
     return save_tracked(idea, actor=actor, note=f"aus der Veranstaltung „{workshop.title}“")
 
 
@@ -608,6 +623,7 @@ def survey_save(*, actor: Any, process: Process, data: dict[str, Any], survey: S
     survey.description = data.get("description") or ""
     survey.is_published = bool(data.get("is_published"))
     survey.results_public = bool(data.get("results_public"))
+    changed()  # the process page links the published surveys
     return save_tracked(survey, actor=actor)
 
 
@@ -774,4 +790,5 @@ def survey_answer(*, actor: Any, survey: Survey, raw: dict[str, Any]) -> SurveyR
     for answer in answers:
         answer.response = response
     SurveyAnswer.objects.bulk_create(answers)
+    changed()  # the figures count the answer sets
     return response

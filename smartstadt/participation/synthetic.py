@@ -42,6 +42,7 @@ from smartstadt.demo.generator import (
 from smartstadt.regions.models import District, Municipality
 from smartstadt.strategy.models import FieldOfAction, Strategy
 
+from .caching import changed
 from .models import AgeGroup, Comment, Idea, ParticipantProfile, Phase, PhaseKind, Process, Support
 
 LOAD_PROCESS_SLUG = "synthetisch-beteiligung-lasttest"
@@ -199,6 +200,7 @@ def remove_load_process(progress: ProgressSink | None = None) -> dict[str, int]:
         Support.objects.filter(user__in=users).update(user=None)
         users.delete()
         progress.advance(1)
+        changed()
     return before
 
 
@@ -261,6 +263,7 @@ def generate_load_process(
         report.created["Kommentare"] = _create_comments(ideas, citizens, comment_targets, rng, progress)
         progress.step("Unterstützungen")
         report.created["Unterstützungen"] = _create_supports(ideas, citizens, pairs, progress)
+        changed()
     return report
 
 

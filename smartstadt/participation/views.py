@@ -21,7 +21,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartstadt.core.pagecache import public_page
+
 from . import selectors, services
+from .caching import GENERATION
 from .forms import (
     AnswerForm,
     CommentForm,
@@ -38,6 +41,11 @@ from .permissions import current_phase
 
 IDEAS_PER_PAGE = 20
 RATE_LIMITED = 429
+# Anonymous visitors get the process page and the idea list from the page cache (pagecache.py) while the
+# "participation" generation is unchanged. Supports do not bump it (caching.py), so a kept page may show support
+# counts up to this many seconds old; signed-in citizens always get a fresh page.
+PUBLIC_PAGE_SECONDS = 30
+IDEA_LIST_QUERY = ("sort", "district", "field_of_action", "status", "page")
 
 
 def _apply_error(form: Any, error: ValidationError) -> int:
@@ -75,6 +83,7 @@ def process_list(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/process_list.html", {"rows": rows})
 
 
+@public_page(GENERATION, timeout=PUBLIC_PAGE_SECONDS)
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_for(viewer=request.user, slug=slug)
     timeline = selectors.process_timeline(process=process)
@@ -86,7 +95,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "process": process,
             "timeline": timeline,
             "idea_total": sum(counts.values()),
-            "answered_total": selectors.answered_ideas(process=process).count(),
+            "answered_total": selectors.answered_count(process=process),
             "newest": selectors.idea_list(process=process, viewer=request.user)[:3],
             "can_add_idea": request.user.has_perm("participation.add_idea", process),
             "can_moderate": request.user.has_perm("participation.moderate", process),
@@ -99,6 +108,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page(GENERATION, query=IDEA_LIST_QUERY, timeout=PUBLIC_PAGE_SECONDS)
 def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_for(viewer=request.user, slug=slug)
     selected = {
@@ -109,8 +119,9 @@ def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if selected["sort"] not in selectors.SORTS:
         selected["sort"] = selectors.DEFAULT_SORT
-    ideas = selectors.idea_list(process=process, viewer=request.user, **selected)
-    page = Paginator(ideas, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.idea_page(
+        process=process, viewer=request.user, number=request.GET.get("page"), per_page=IDEAS_PER_PAGE, **selected
+    )
     context = {
         "process": process,
         "page": page,
@@ -141,13 +152,16 @@ def idea_detail(request: HttpRequest, slug: str, pk: int, comment_form: CommentF
         # The idea lives on in the one it was merged into; its old address keeps working for good.
         return HttpResponsePermanentRedirect(idea.merged_into.get_absolute_url())
     user = request.user
+    threads = selectors.comment_threads(idea=idea, viewer=user, number=request.GET.get("page"))
     return render(
         request,
         "participation/idea_detail.html",
         {
             "process": process,
             "idea": idea,
-            "threads": selectors.comment_threads(idea=idea, viewer=user),
+            "threads": threads,
+            "comment_page": threads,
+            "querystring": request.GET.copy(),
             "merged_ideas": list(idea.merged_ideas.order_by("merged_at", "pk")),
             "can_manage": user.has_perm("participation.manage_process", process),
             "comment_form": comment_form or CommentForm(),
@@ -240,7 +254,9 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 return response
         else:
             messages.success(request, _("Your comment is published."))
-            return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+            number = selectors.comment_page_number(comment=comment, viewer=request.user)
+            query = f"?page={number}" if number > 1 else ""
+            return redirect(f"{idea.get_absolute_url()}{query}#comment-{comment.pk}")
     return idea_detail(request, slug, pk, comment_form=form)
 
 

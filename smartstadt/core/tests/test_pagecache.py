@@ -7,11 +7,14 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from smartstadt.core import generations
+from smartstadt.core import generations, pagecache
+from smartstadt.core.pagecache import public_page
 from smartstadt.inventory.models import Entry
 from smartstadt.inventory.services import entry_update
 
@@ -90,3 +93,86 @@ def test_requests_with_a_query_string_are_not_kept(entry: Entry, django_assert_m
     Client().get(url)
     Entry.objects.filter(pk=entry.pk).update(title="Neu mit Parameter")
     assert "Neu mit Parameter" in Client().get(url).content.decode()
+
+
+# --- Pages with query parameters (``public_page(..., query=...)``) and a shorter ``timeout`` ----------------------
+
+
+def _counting_view(**options: Any) -> tuple[Any, list[str]]:
+    """A view that says how often it ran, kept by ``public_page`` with these options."""
+    calls: list[str] = []
+
+    @public_page("pagecache-test", **options)
+    def view(request: HttpRequest) -> HttpResponse:
+        calls.append(request.GET.urlencode())
+        return HttpResponse(f"run {len(calls)}: {request.GET.get('sort', '')}/{request.GET.get('page', '')}")
+
+    return view, calls
+
+
+def _get(view: Any, query: str) -> str:
+    request = RequestFactory().get("/liste/" + query)
+    request.user = AnonymousUser()
+    return view(request).content.decode()
+
+
+def test_named_query_parameters_are_kept_per_value_in_any_order() -> None:
+    cache.clear()
+    view, calls = _counting_view(query=("sort", "page"))
+    assert _get(view, "?sort=a&page=2") == "run 1: a/2"
+    assert _get(view, "?page=2&sort=a") == "run 1: a/2"  # the same parameters in another order: the kept page
+    assert _get(view, "?sort=b&page=2") == "run 2: b/2"  # another value: another page
+    assert _get(view, "?sort=a&page=3") == "run 3: a/3"
+    assert _get(view, "?sort=a&page=2") == "run 1: a/2"
+    assert _get(view, "") == "run 4: /"
+    assert len(calls) == 4
+
+
+def test_other_query_parameters_are_not_kept() -> None:
+    cache.clear()
+    view, calls = _counting_view(query=("sort",))
+    _get(view, "?sort=a&x=1")
+    _get(view, "?sort=a&x=1")
+    assert len(calls) == 2
+    _get(view, "?sort=a")
+    _get(view, "?sort=a")
+    assert len(calls) == 3
+
+
+def test_without_named_parameters_no_query_string_is_kept() -> None:
+    cache.clear()
+    view, calls = _counting_view()
+    _get(view, "?sort=a")
+    _get(view, "?sort=a")
+    assert len(calls) == 2
+    _get(view, "")
+    _get(view, "")
+    assert len(calls) == 3
+
+
+def test_a_bump_of_the_generation_gives_new_pages_with_query_parameters() -> None:
+    cache.clear()
+    view, calls = _counting_view(query=("sort",))
+    _get(view, "?sort=a")
+    assert _get(view, "?sort=a") == "run 1: a/"
+    generations.bump("pagecache-test")
+    assert _get(view, "?sort=a") == "run 2: a/"
+    assert len(calls) == 2
+
+
+def test_the_timeout_is_the_views_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.clear()
+    timeouts: list[Any] = []
+    original = cache.set
+
+    def recording_set(key: str, value: Any, timeout: Any = None, **kwargs: Any) -> Any:
+        if key.startswith("pagecache:"):
+            timeouts.append(timeout)
+        return original(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    short, _calls = _counting_view(query=("sort",), timeout=7)
+    default, _calls = _counting_view()
+    _get(short, "?sort=a")
+    _get(default, "")
+    assert timeouts == [7, pagecache.TIMEOUT]
