@@ -48,7 +48,7 @@ def test_the_labels_are_the_six_dimensions_learnt_from_the_demo_entries(classifi
     assert min(counts.values()) >= 40  # every dimension has examples of its own
 
 
-def test_feinstaub_at_schools_suggests_environment_first(classifier):
+def test_feinstaub_at_schools_suggests_environment_first(classifier, demo_region):
     [prediction] = classifier.predict([FEINSTAUB])
     assert prediction.labels[0] == "environment"
     assert prediction.scores["environment"] == max(prediction.scores.values())
@@ -62,12 +62,12 @@ def test_feinstaub_at_schools_suggests_environment_first(classifier):
         ("Gründerzentrum und Förderung von Start-ups für die lokale Wirtschaft", "economy"),
     ],
 )
-def test_clear_texts_get_their_dimension(classifier, value, expected):
+def test_clear_texts_get_their_dimension(classifier, value, expected, demo_region):
     [prediction] = classifier.predict([value])
     assert expected in prediction.labels
 
 
-def test_every_text_gets_at_least_one_label_and_all_six_probabilities(classifier):
+def test_every_text_gets_at_least_one_label_and_all_six_probabilities(classifier, demo_region):
     predictions = classifier.predict([FEINSTAUB, "Xylophon", "", "Stadt"])
     for prediction in predictions:
         assert len(prediction.labels) >= 1
@@ -78,7 +78,7 @@ def test_every_text_gets_at_least_one_label_and_all_six_probabilities(classifier
         assert chosen <= set(prediction.labels)
 
 
-def test_the_stored_model_predicts_the_same(classifier):
+def test_the_stored_model_predicts_the_same(classifier, demo_region):
     again = tagging.TagClassifier.from_bytes(classifier.to_bytes())
     texts = [FEINSTAUB, "Digitale Bildung für Senioren im Quartiersbüro"]
     assert np.allclose(again.probabilities(texts), classifier.probabilities(texts), atol=1e-6)

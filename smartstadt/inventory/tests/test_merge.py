@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from smartstadt.analysis.engine import get_engine
 from smartstadt.core.models import ChangeRecord
@@ -135,7 +136,8 @@ def test_merge_keeps_history_and_links_it_to_the_survivor(pair, client_as):
     assert f"#{keep.pk}" in deleted.note
     merged_record = ChangeRecord.objects.filter(object_id=str(keep.pk)).order_by("-pk").first()
     assert merged_record is not None
-    assert f"Smarte Straßenlaternen” (#{removed_pk})" in merged_record.note
+    expected = gettext("merged from “%(title)s” (#%(id)s)") % {"title": "Smarte Straßenlaternen", "id": removed_pk}
+    assert merged_record.note == expected
     assert merged_record.actor == pair.team_a
     assert merged_record.changes["summary"] == {"old": "", "new": "Laternen messen Verkehr und Luft."}
     # the survivor's history page shows the removed entry's own history too
