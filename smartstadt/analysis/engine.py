@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -66,11 +67,12 @@ class PairScore:
     reasons: tuple[str, ...]
 
 
-class BaseEngine:
+class BaseEngine(ABC):
     """The questions every engine answers, over a :class:`~.index.Snapshot`."""
 
+    @abstractmethod
     def snapshot(self) -> Snapshot | None:
-        raise NotImplementedError
+        """The vectors to answer from (``None``: nothing is indexed)."""
 
     def stop_keys(self) -> frozenset[str]:
         return frozenset()
