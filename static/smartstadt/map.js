@@ -3,7 +3,11 @@
 // Two kinds of map:
 // - the atlas (#atlas-map, data-config="<id of a json_script>"): markers and district outlines loaded from the
 //   JSON endpoint named in the configuration; table rows with data-marker get a "Show on the map" button;
-// - a single place (.place-map with data-lat, data-lon, data-label, data-config), e.g. on an entry page.
+// - a single place (.place-map with data-lat, data-lon, data-label, data-config), e.g. on an entry page;
+// - picking a place for a form (.pick-map with data-lat-input / data-lon-input = ids of the form's inputs,
+//   data-lat / data-lon = the starting centre, data-config): a click, or Enter/Space on the focused map (its
+//   centre), writes the coordinates into the inputs; typing into the inputs moves the marker. The map sits in a
+//   hidden .pick-map-block which is shown only here, so without JavaScript only the inputs remain.
 //
 // Without a configured tile server the maps draw no background tiles (nothing is loaded from elsewhere).
 (function () {
@@ -203,10 +207,98 @@
     container.dataset.ready = "1";
   }
 
+  function readCoordinate(input, limit) {
+    const value = Number(input.value.trim().replace(",", "."));
+    return input.value.trim() !== "" && Number.isFinite(value) && Math.abs(value) <= limit ? value : null;
+  }
+
+  function initPick(container) {
+    const latInput = document.getElementById(container.dataset.latInput);
+    const lonInput = document.getElementById(container.dataset.lonInput);
+    if (!latInput || !lonInput) return;
+    const block = container.closest(".pick-map-block");
+    if (block) block.hidden = false;
+    const config = readConfig(container);
+    const map = createMap(container, config);
+    const status = block ? block.querySelector(".pick-map__status") : null;
+    const clear = block ? block.querySelector(".pick-map__clear") : null;
+    let marker = null;
+
+    function show(point) {
+      if (!marker) {
+        marker = L.marker(point, {
+          icon: markerIcon({ approximate: false, count: 0 }),
+          keyboard: false,
+          interactive: false,
+        }).addTo(map);
+      } else {
+        marker.setLatLng(point);
+      }
+    }
+
+    function hide() {
+      if (marker) marker.remove();
+      marker = null;
+    }
+
+    function announce(message) {
+      if (status) status.textContent = message;
+    }
+
+    function place(point) {
+      latInput.value = point.lat.toFixed(6);
+      lonInput.value = point.lng.toFixed(6);
+      show(point);
+      announce((container.dataset.placedLabel || "") + " " + latInput.value + ", " + lonInput.value);
+    }
+
+    function follow() {
+      const lat = readCoordinate(latInput, 90);
+      const lon = readCoordinate(lonInput, 180);
+      if (lat === null || lon === null) {
+        hide();
+        return;
+      }
+      show([lat, lon]);
+      if (!map.getBounds().contains([lat, lon])) map.panTo([lat, lon]);
+    }
+
+    map.on("click", (event) => place(event.latlng));
+    // Keyboard: the arrow keys move the map (Leaflet), Enter or Space marks its current centre.
+    container.addEventListener("keydown", (event) => {
+      if (event.target !== container || (event.key !== "Enter" && event.key !== " ")) return;
+      event.preventDefault();
+      place(map.getCenter());
+    });
+    latInput.addEventListener("input", follow);
+    lonInput.addEventListener("input", follow);
+    if (clear) {
+      clear.addEventListener("click", () => {
+        latInput.value = "";
+        lonInput.value = "";
+        hide();
+        announce(container.dataset.removedLabel || "");
+      });
+    }
+
+    const lat = readCoordinate(latInput, 90);
+    const lon = readCoordinate(lonInput, 180);
+    const centreLat = Number(container.dataset.lat);
+    const centreLon = Number(container.dataset.lon);
+    if (lat !== null && lon !== null) {
+      show([lat, lon]);
+      map.setView([lat, lon], 15);
+    } else if (container.dataset.lat && container.dataset.lon && Number.isFinite(centreLat) && Number.isFinite(centreLon)) {
+      map.setView([centreLat, centreLon], 13);
+    }
+    container.dataset.ready = "1";
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     if (typeof L === "undefined") return;
     const atlas = document.getElementById("atlas-map");
     if (atlas) initAtlas(atlas);
     for (const place of document.querySelectorAll(".place-map")) initPlace(place);
+    for (const pick of document.querySelectorAll(".pick-map")) initPick(pick);
   });
 })();

@@ -1,8 +1,8 @@
 """Participation end to end on a phone-sized screen (375 px): every page visited is checked with axe-core.
 
 A new citizen registers and confirms the e-mail link, finds the running Oberhausen process of the demo data,
-submits an idea with a district and a place, supports it by keyboard (htmx swaps the support box), comments,
-exports their data and deletes the account.
+submits an idea with a district and a place picked on the map, supports it by keyboard (htmx swaps the support
+box), comments, exports their data and deletes the account.
 """
 
 from __future__ import annotations
@@ -73,14 +73,37 @@ def test_citizen_registers_submits_supports_and_comments_on_a_phone(phone: Brows
     page.locator("#id_text").fill("Überdachte, sichere Stellplätze mit Ladepunkten für E-Bikes am Bahnhof.")
     page.locator("#id_district").select_option(label="Sterkrade")
     page.locator("#id_field_of_action").select_option(label="Mobilität und Infrastruktur")
-    page.locator("#id_latitude").fill("51.5163")
-    page.locator("#id_longitude").fill("6.8585")
+    # The place on the map: a click writes the coordinates, "remove" clears them, Enter marks the centre.
+    latitude, longitude = page.locator("#id_latitude"), page.locator("#id_longitude")
+    pick = page.locator("#pick-map")
+    pick.wait_for(state="visible")
+    assert pick.get_attribute("data-ready") == "1"
+    pick.click(position={"x": 120, "y": 100})
+    assert re.fullmatch(r"51\.\d{6}", latitude.input_value()), latitude.input_value()
+    assert re.fullmatch(r"6\.\d{6}", longitude.input_value()), longitude.input_value()
+    assert pick.locator(".atlas-marker--point").count() == 1
+    page.locator("#pick-map-clear").click()
+    assert latitude.input_value() == longitude.input_value() == ""
+    assert pick.locator(".atlas-marker--point").count() == 0
+    pick.focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    assert re.fullmatch(r"51\.\d{6}", latitude.input_value()), latitude.input_value()
+    page.check()
+    # Typing the coordinates moves the marker.
+    latitude.fill("51.5163")
+    longitude.fill("6.8585")
+    assert pick.locator(".atlas-marker--point").count() == 1
     page.click_to(page.locator("#idea-form button[type=submit]"))
     idea = Idea.objects.get(title="Fahrradstellplätze am Bahnhof Sterkrade")
     assert page.url.endswith(idea.get_absolute_url())
     assert idea.author is not None
     assert idea.author.display_name == "Pendlerin aus Sterkrade"
     assert idea.district is not None
+    assert (str(idea.latitude), str(idea.longitude)) == ("51.516300", "6.858500")
+    place = page.locator("#idea-place-map")
+    assert place.get_attribute("data-ready") == "1"
+    assert place.locator(".leaflet-marker-icon").count() == 1
 
     # Support by keyboard: htmx swaps the support box in place.
     button = page.locator("#support-button")
