@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,24 @@ from smartstadt.documents.content import build_strategy_document
 from smartstadt.documents.sheets import SheetError, read_docx, read_text
 from smartstadt.strategy.models import Measure
 
-SEED = next(Path(__file__).resolve().parents[4].joinpath("shared", "seed").glob("*.txt"), None)
+
+def _seed_sheet() -> Path | None:
+    """The seed's project sheet: SEED_DIR, or the shared folder beside the repository (as the DCAT test finds the
+    shapes), or the workplace's shared folder."""
+    candidates = [
+        os.environ.get("SEED_DIR", ""),
+        str(Path(__file__).resolve().parents[3].parent / "shared" / "seed"),
+        "/work/shared/seed",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            found = next(Path(candidate).glob("*.txt"), None)
+            if found is not None:
+                return found
+    return None
+
+
+SEED = _seed_sheet()
 MASTERPLAN = [
     "Zukunftsfähige Standortfaktoren",
     "Zukunftsprofil des Standorts Oberhausen",
@@ -21,7 +39,7 @@ MASTERPLAN = [
     "Arbeit, (Schul-)Bildung und Qualifizierung",
     "Smart City Oberhausen",
 ]
-needs_seed = pytest.mark.skipif(SEED is None, reason="Der Seed (../shared/seed) fehlt")
+needs_seed = pytest.mark.skipif(SEED is None, reason="Der Seed (SEED_DIR, ../shared/seed oder /work/shared/seed) fehlt")
 
 
 @needs_seed
