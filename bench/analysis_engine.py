@@ -276,23 +276,8 @@ def run(recorder: Recorder) -> None:
     cooperation_candidates(recorder)
 
 
-def main() -> int:
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from bench.cases import Recorder
-
-    recorder = Recorder()
-    run(recorder)
-    for result in recorder.results:
-        scale = "" if result.scale is None else f" @{result.scale}"
-        print(f"{result.name}{scale}: {result.value:g} {result.unit}  – {result.notes}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.standalone import main
+
+    sys.exit(main(run))

@@ -17,7 +17,6 @@ lexical part (p50/p95). Standalone: ``DEBUG=1 .venv/bin/python bench/analysis_ta
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -92,22 +91,8 @@ def run(recorder: Recorder) -> None:
     recorder.add("analysis.tags.predict.p95", 1000 * percentile(seconds, 95), "ms", None, notes)
 
 
-def main() -> int:
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from bench.cases import Recorder
-
-    recorder = Recorder()
-    run(recorder)
-    for result in recorder.results:
-        print(f"{result.name}: {result.value:g} {result.unit}  – {result.notes}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.standalone import main
+
+    sys.exit(main(run))

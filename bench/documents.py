@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import importlib
-import os
 import sys
 import time
 from decimal import Decimal
@@ -135,22 +134,8 @@ def run(recorder: Recorder) -> None:
         transaction.set_rollback(True)  # the synthetic measures go again
 
 
-def main() -> int:
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from bench.cases import Recorder
-
-    recorder = Recorder()
-    run(recorder)
-    for result in recorder.results:
-        print(f"{result.name}: {result.value:g} {result.unit}  – {result.notes}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.standalone import main
+
+    sys.exit(main(run))

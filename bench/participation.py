@@ -27,7 +27,6 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import os
 import random
 import re
 import statistics
@@ -442,20 +441,8 @@ def run(recorder: Recorder) -> None:
             measure(recorder, url, "postgresql")
 
 
-def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from bench.cases import Recorder
-
-    recorder = Recorder()
-    run(recorder)
-    for result in recorder.results:
-        print(f"{result.name}: {result.value:g} {result.unit}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.standalone import main
+
+    sys.exit(main(run))
