@@ -56,6 +56,10 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 
 
 def actor_label(actor: Any, default: str = SYSTEM_LABEL) -> str:
+    from .permissions import System
+
+    if isinstance(actor, System):
+        return actor.label
     if actor is None or not getattr(actor, "is_authenticated", False):
         return default
     return str(actor.get_username())

@@ -10,10 +10,48 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 
-from .models import Membership, Role
+from .models import Membership, Role, User
 
 _CACHE_ATTR = "_smartstadt_roles"
+
+
+@dataclass(frozen=True)
+class System:
+    """A process acting without a person: the demo loader, a command-line import, a stocktaking link.
+
+    It is allowed every write by construction and appears in the change history under its label
+    (``System("Import")``). Passing a ``System`` is an explicit decision; passing nothing is a type error and,
+    at run time, refused by ``require``.
+    """
+
+    label: str
+    is_authenticated = False
+    is_active = False
+
+    def __str__(self) -> str:
+        return self.label
+
+
+type Actor = User | System
+"""Who performs a write: a signed-in person or a named system process."""
+
+type Viewer = User | AnonymousUser
+"""Who reads: a person, signed in or not."""
+
+
+def require(actor: User | AnonymousUser | System, permission: str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` unless the actor holds the named permission for the object.
+
+    The one permission check of every service. ``System`` actors pass; ``None`` is refused, so that no call can
+    skip a check by passing nothing.
+    """
+    if isinstance(actor, System):
+        return
+    if actor is None or not actor.has_perm(permission, obj):
+        raise PermissionDenied
 
 
 @dataclass(frozen=True)
