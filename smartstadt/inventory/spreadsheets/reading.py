@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 
@@ -54,130 +52,26 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text)), start=1)
 
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-def _xml(archive: zipfile.ZipFile, name: str) -> Any:
-    # The standard library's parser: expat >= 2.4 refuses entity expansion bombs, and external entities are never
-    # fetched (openpyxl reads with the same parser).
-    with archive.open(name) as stream:
-        return ElementTree.parse(stream).getroot()  # noqa: S314
-
-
-def _sheet_part(archive: zipfile.ZipFile) -> str:
-    """The part of the sheet "Bestand", else of the first sheet."""
-    sheets = [
-        (sheet.get("name"), sheet.get(_RELATIONSHIP)) for sheet in _xml(archive, "xl/workbook.xml").iter(f"{_NS}sheet")
-    ]
-    chosen = next((rid for name, rid in sheets if name == DATA_SHEET), sheets[0][1] if sheets else None)
-    for relation in _xml(archive, "xl/_rels/workbook.xml.rels").iter(f"{_PACKAGE_NS}Relationship"):
-        if relation.get("Id") == chosen:
-            target = str(relation.get("Target", ""))
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise KeyError(DATA_SHEET)
-
-
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
-    if "xl/sharedStrings.xml" not in archive.namelist():
-        return []
-    strings = []
-    for item in _xml(archive, "xl/sharedStrings.xml").iter(f"{_NS}si"):
-        # plain text, or rich text runs; phonetic hints (rPh) are not part of the value
-        parts = [child.text or "" for child in item if child.tag == f"{_NS}t"]
-        parts += [run.findtext(f"{_NS}t") or "" for run in item if run.tag == f"{_NS}r"]
-        strings.append("".join(parts))
-    return strings
-
-
-def _date_styles(archive: zipfile.ZipFile) -> set[int]:
-    """The style numbers whose number format shows a date: such numbers are read as dates."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
-    if "xl/styles.xml" not in archive.namelist():
-        return set()
-    styles = _xml(archive, "xl/styles.xml")
-    formats: dict[int, str] = dict(BUILTIN_FORMATS)
-    for number_format in styles.iter(f"{_NS}numFmt"):
-        formats[int(number_format.get("numFmtId", "0"))] = number_format.get("formatCode", "")
-    cell_formats = styles.find(f"{_NS}cellXfs")
-    if cell_formats is None:
-        return set()
-    return {
-        position
-        for position, xf in enumerate(cell_formats.iter(f"{_NS}xf"))
-        if is_date_format(formats.get(int(xf.get("numFmtId", "0")), ""))
-    }
-
-
-_COLUMN_INDEXES: dict[str, int] = {}
-
-
-def _column_index(reference: str) -> int:
-    """0 for "A7", 27 for "AB7"."""
-    letters = reference.rstrip("0123456789")
-    index = _COLUMN_INDEXES.get(letters)
-    if index is None:
-        index = -1
-        for character in letters.upper():
-            index = (index + 1) * 26 + ord(character) - 65
-        _COLUMN_INDEXES[letters] = index
-    return index
-
-
-def _cell_value(cell: Any, shared: list[str], dates: set[int]) -> Any:
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        return "".join(text.text or "" for text in cell.iter(f"{_NS}t"))
-    value = cell.findtext(f"{_NS}v")
-    if value is None:
-        return None
-    if kind == "s":
-        return shared[int(value)]
-    if kind in ("str", "e"):
-        return value
-    if kind == "b":
-        return value == "1"
-    if kind == "d":
-        return datetime.datetime.fromisoformat(value)
-    number: int | float = int(value) if value.lstrip("-").isdigit() else float(value)
-    if dates and int(cell.get("s", "0")) in dates:
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(number)
-    return number
-
-
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    """Rows of the data sheet as (row number, values), streamed from the sheet's XML (openpyxl's read-only
-    workbook parses every cell into objects and is several times slower)."""
+    """Rows of the data sheet ("Bestand", else the first) as (row number, values), read by python-calamine."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
     unreadable = _("The file cannot be read as an Excel workbook (.xlsx).")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise SpreadsheetError([RowError(None, "", _("The workbook is too large; please split it."))])
-        part = _sheet_part(archive)
-        shared, dates = _shared_strings(archive), _date_styles(archive)
-    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, ElementTree.ParseError):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # calamine checks no sizes: refuse a zip bomb before anything is unpacked
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise SpreadsheetError([RowError(None, "", _("The workbook is too large; please split it."))])
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+        sheet = workbook.get_sheet_by_name(DATA_SHEET if DATA_SHEET in names else names[0])
+        # from cell A1 on, so that the position in the list is the row and column the spreadsheet shows
+        rows = sheet.to_python(skip_empty_area=False)
+    except (zipfile.BadZipFile, CalamineError, IndexError, ValueError, TypeError):
         raise SpreadsheetError([RowError(None, "", unreadable)]) from None
-    with archive, archive.open(part) as stream:
-        number = 0
-        try:
-            for _event, element in ElementTree.iterparse(stream):  # noqa: S314 (see _xml)
-                if element.tag != f"{_NS}row":
-                    continue
-                number = int(element.get("r") or number + 1)
-                values: list[Any] = []
-                for position, cell in enumerate(element.iter(f"{_NS}c")):
-                    reference = cell.get("r")
-                    index = _column_index(reference) if reference else position
-                    values.extend([None] * (index - len(values)))
-                    values.append(_cell_value(cell, shared, dates))
-                element.clear()
-                yield number, values
-        except (ElementTree.ParseError, ValueError, IndexError):
-            raise SpreadsheetError([RowError(number + 1, "", unreadable)]) from None
+    # calamine gives "" for an empty cell; None, as for a cell that is missing from the file
+    for number, values in enumerate(rows, start=1):
+        yield number, [None if value == "" else value for value in values]
 
 
 def read_table(data: bytes, filename: str) -> Table:

@@ -220,6 +220,34 @@ def test_unreadable_files_are_refused_with_a_message(city):
 
 
 @pytest.mark.django_db
+def test_xlsx_rows_keep_their_numbers_and_rich_text_dates_and_formulas_are_read(city):
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Notizen"  # the data sheet is found by its name, not its place
+    data = workbook.create_sheet("Bestand")
+    data.append(["Externe ID", "Titel", "Beginn", "Status", "Lizenz"])
+    data.append(["R-1", CellRichText(["Smarte ", TextBlock(InlineFont(b=True), "Bänke")]), 2024, "läuft", "=1+1"])
+    data["A4"], data["B4"], data["D4"] = "R-2", "Kaputt", "fertig"  # row 3 is empty
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run(city, buffer.getvalue(), dry_run=True)
+    assert error_cells(result) == {(4, "Status")}
+    assert "Zeile 4" in str(result.errors[0])
+    assert "„Status“" in str(result.errors[0])
+    data["D4"] = "abgeschlossen"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run(city, buffer.getvalue(), dry_run=True)
+    assert not result.errors
+    assert [(row.row, row.title) for row in result.rows] == [(2, "Smarte Bänke"), (4, "Kaputt")]
+
+
+@pytest.mark.django_db
 def test_only_the_team_imports(city):
     for persona in ["editor_a", "team_b", "citizen"]:
         with pytest.raises(PermissionDenied):
