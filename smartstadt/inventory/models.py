@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -329,3 +330,60 @@ class OrganisationSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("being checked")
+    CHECKED = "checked", _("checked")
+    IMPORTING = "importing", _("being imported")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportRun(models.Model):
+    """One uploaded spreadsheet between its check and the confirmed import, with the progress and the result.
+
+    The file is kept in the database, not on a disk, so that the web process and the task worker need nothing
+    but the database to share it; it is emptied after a successful import. See ``inventory/imports.py``.
+    """
+
+    token = models.CharField(_("key"), max_length=64, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "regions.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    format = models.CharField(_("format"), max_length=8, choices=[("xlsx", "XLSX"), ("csv", "CSV")])
+    data = models.BinaryField(_("file content"), blank=True)
+    language = models.CharField(_("language"), max_length=16, default="de")
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    phase = models.CharField(_("current step"), max_length=16, blank=True, default="check")
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["updated_at"], name="import_run_updated_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

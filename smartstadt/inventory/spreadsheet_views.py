@@ -22,6 +22,7 @@ from smartstadt.regions.selectors import get_municipality
 
 from . import imports, spreadsheets
 from .forms import SpreadsheetUploadForm
+from .models import ImportRun, ImportStatus
 from .selectors import entries_for_export
 
 PREVIEW_LIMIT = 500
@@ -85,7 +86,7 @@ def import_start(request: HttpRequest, municipality: str) -> HttpResponse:
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = imports.create(
+        upload_run = imports.create(
             data=upload.read(),
             filename=upload.name,
             fmt=spreadsheets.file_format(upload.name),
@@ -93,24 +94,23 @@ def import_start(request: HttpRequest, municipality: str) -> HttpResponse:
             user_id=int(request.user.pk or 0),
             language=get_language() or "de",
         )
-        imports.dispatch(token, confirm=False)
-        return redirect("inventory:import_detail", municipality=place.slug, token=token)
+        imports.dispatch(upload_run.token, confirm=False)
+        return redirect("inventory:import_detail", municipality=place.slug, token=upload_run.token)
     return render(request, "inventory/import_start.html", {"municipality": place, "form": form})
 
 
-def _pending(request: HttpRequest, place: Municipality, token: str) -> dict[str, Any]:
+def _pending(request: HttpRequest, place: Municipality, token: str) -> ImportRun:
     """The stored upload, only for the person who uploaded it and only in its municipality."""
     state = imports.load(token)
-    if state is None or state["user_id"] != request.user.pk or state["municipality_id"] != place.pk:
+    if state is None or state.created_by_id != request.user.pk or state.municipality_id != place.pk:
         raise Http404
     return state
 
 
-def _context(place: Municipality, state: dict[str, Any]) -> dict[str, Any]:
-    result = state.get("result") or {}
+def _context(place: Municipality, state: ImportRun) -> dict[str, Any]:
+    result = state.result or {}
     errors = result.get("errors", [])
     rows = [row for row in result.get("rows", []) if row["action"] != "unchanged"]
-    total = state.get("total") or 0
     return {
         "municipality": place,
         "state": state,
@@ -120,9 +120,9 @@ def _context(place: Municipality, state: dict[str, Any]) -> dict[str, Any]:
         "summary_errors": errors[:50],
         "rows": rows[:PREVIEW_LIMIT],
         "more_rows": max(0, len(rows) - PREVIEW_LIMIT),
-        "running": state["status"] in imports.RUNNING,
-        "percent": int(100 * (state.get("done") or 0) / total) if total else 0,
-        "can_confirm": state["status"] == "checked" and result and not errors,
+        "running": state.is_running,
+        "percent": state.percent,
+        "can_confirm": state.status == ImportStatus.CHECKED and result and not errors,
         # warnings: rows that look like an existing entry or another row (smartstadt/analysis/duplicates.py)
         "duplicate_rows": [row for row in rows if row.get("duplicates")][:DUPLICATE_LIMIT],
         "duplicate_count": sum(1 for row in rows if row.get("duplicates")),
@@ -151,8 +151,8 @@ def import_confirm(request: HttpRequest, municipality: str, token: str) -> HttpR
     else:
         imports.dispatch(token, confirm=True)
         state = imports.load(token) or state
-        if state["status"] == "done":
-            result = state["result"]
+        if state.status == ImportStatus.DONE:
+            result = state.result or {}
             messages.success(
                 request,
                 _("Import finished: %(created)s new, %(updated)s changed, %(unchanged)s unchanged entries.")
@@ -166,7 +166,7 @@ def import_confirm(request: HttpRequest, municipality: str, token: str) -> HttpR
 def import_discard(request: HttpRequest, municipality: str, token: str) -> HttpResponse:
     place = _importing_municipality(request, municipality)
     state = _pending(request, place, token)
-    if state["status"] in imports.RUNNING:
+    if state.is_running:
         messages.error(request, _("The file is being processed and cannot be discarded now."))
         return redirect("inventory:import_detail", municipality=place.slug, token=token)
     imports.discard(token)

@@ -5,7 +5,7 @@ from django.tasks import task
 
 @task()
 def process_spreadsheet_import(*, token: str, confirm: bool) -> None:
-    """Check or import an uploaded spreadsheet in the worker; progress and result go to its state file."""
+    """Check or import an uploaded spreadsheet in the worker; progress and result go to its ``ImportRun``."""
     from .imports import run
 
     run(token, confirm=confirm)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from smartstadt.core.models import ChangeRecord
 from smartstadt.inventory import imports, spreadsheets
-from smartstadt.inventory.models import Entry
+from smartstadt.inventory.models import Entry, ImportRun
 from smartstadt.inventory.tests.factories import EntryFactory
 from smartstadt.inventory.tests.spreadsheet_helpers import good_rows, xlsx
 from smartstadt.regions.models import District
@@ -33,8 +33,8 @@ def upload(client, data, name="bestand.xlsx"):
 
 
 def stored_files(settings):
-    folder = imports.directory()
-    return sorted(p.name for p in folder.iterdir() if p.suffix in (".xlsx", ".csv")) if folder.exists() else []
+    """The uploads whose file is still kept (in the database, not on a disk)."""
+    return sorted(ImportRun.objects.exclude(data=b"").values_list("filename", flat=True))
 
 
 @pytest.mark.django_db
@@ -122,12 +122,12 @@ def test_good_file_is_previewed_then_imported_from_the_kept_file(city, client_as
     assert ChangeRecord.objects.filter(actor=city.team_a, action="created").count() == 3
     assert stored_files(settings) == []  # the file is gone after the import
     page = client.get(detail)
-    assert page.context["state"]["status"] == "done"
+    assert page.context["state"].status == "done"
     assert page.context["result"]["created"] == 3
     # confirming twice changes nothing
     client.post(f"{detail}bestaetigen/")
     assert Entry.objects.filter(municipality=city.municipality_a).count() == 3
-    assert imports.load(token)["status"] == "done"
+    assert imports.load(token).status == "done"
 
 
 @pytest.mark.django_db
@@ -171,6 +171,34 @@ def test_stale_uploads_are_cleaned_up(city, client_as, settings):
     assert len(stored_files(settings)) == 1
     imports.cleanup_stale(max_age=-1)
     assert stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_the_upload_is_kept_in_the_database_not_on_a_disk(city, client_as, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = xlsx(good_rows())
+    upload(client_as("team_a"), data)
+    assert not (tmp_path / "imports").exists()
+    assert not [path for path in tmp_path.rglob("*") if path.suffix in (".xlsx", ".csv", ".json")]
+    kept = ImportRun.objects.get()
+    assert (kept.created_by, kept.municipality, kept.format) == (city.team_a, city.municipality_a, "xlsx")
+    assert bytes(kept.data) == data
+    assert kept.status == "checked"
+    assert kept.result["created"] == 3
+    assert kept.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_an_upload_of_someone_no_longer_active_fails_with_a_message(city, client_as):
+    detail = upload(client_as("team_a"), xlsx(good_rows()))["Location"]
+    token = detail.rstrip("/").rsplit("/", 1)[-1]
+    city.team_a.is_active = False
+    city.team_a.save()
+    imports.dispatch(token, confirm=True)
+    kept = imports.load(token)
+    assert kept.status == "failed"
+    assert "nicht mehr verfügbar" in kept.message
+    assert not Entry.objects.filter(municipality=city.municipality_a).exists()
 
 
 # --- Exports ------------------------------------------------------------------------------------------------------
