@@ -201,6 +201,35 @@ def test_an_upload_of_someone_no_longer_active_fails_with_a_message(city, client
     assert not Entry.objects.filter(municipality=city.municipality_a).exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_while_the_import_transaction_is_open(personas):
+    from django.db import connection, connections, transaction
+
+    kept = imports.create(
+        data=b"x",
+        filename="a.csv",
+        fmt="csv",
+        municipality_id=personas.municipality_a.pk,
+        user_id=personas.team_a.pk,
+        language="de",
+    )
+    progress, close = imports._progress_writer(kept.token)
+    progress("check", 5, 10)  # outside a transaction: at once
+    assert imports.load(kept.token).done == 5
+    if connection.vendor != "postgresql":
+        return  # SQLite has one writer: inside the import's transaction the progress waits for its end
+    with transaction.atomic():
+        progress("write", 10, 10)
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT phase, done FROM inventory_importrun WHERE token = %s", [kept.token])
+                assert cursor.fetchone() == ("write", 10)
+        finally:
+            other.close()
+    close()
+
+
 # --- Exports ------------------------------------------------------------------------------------------------------
 
 
