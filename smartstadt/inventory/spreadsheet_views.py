@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from smartstadt.core import tabular
 from smartstadt.regions.models import Municipality
 from smartstadt.regions.selectors import get_municipality
 
@@ -31,23 +32,25 @@ DUPLICATE_LIMIT = 100
 
 
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=spreadsheets.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return tabular.download(content, fmt=fmt, filename=name, content_type=spreadsheets.CONTENT_TYPES[fmt])
 
 
 def _export(entries: Any, fmt: str, name: str) -> HttpResponseBase:
     if fmt not in spreadsheets.FORMATS:
         raise Http404
     name = f"{name}-{timezone.localdate().isoformat()}"
-    if fmt == "csv":
-        lines = spreadsheets.export_csv_lines(entries.iterator(chunk_size=1000))
-        response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in lines), content_type=spreadsheets.CONTENT_TYPES[fmt]
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-        return response
-    return _download(spreadsheets.export(entries.iterator(chunk_size=1000), fmt), fmt, name)
+    if fmt == "json":
+        return _download(spreadsheets.export_json(entries.iterator(chunk_size=1000)), fmt, name)
+    context = spreadsheets.ExportContext()
+    return tabular.tabular_response(
+        fmt,
+        spreadsheets.HEADERS,
+        (spreadsheets.entry_cells(entry, context) for entry in entries.iterator(chunk_size=1000)),
+        filename=name,
+        sheet=spreadsheets.DATA_SHEET,
+        widths=spreadsheets.column_widths(),
+        stream=True,
+    )
 
 
 def export_public(request: HttpRequest, fmt: str) -> HttpResponseBase:

@@ -1,13 +1,12 @@
 """Survey answers as CSV and XLSX: one row per answer set, one column per question (per option for a ranking).
 
-Cells are written with the inventory export's helpers, so a text that begins like a formula (``=``, ``+``, ``-``,
-``@``) is neutralised and never evaluated by a spreadsheet program. No personal data: answer sets are numbered.
+Files are written by ``smartstadt.core.tabular``, as every list export, so a text that begins like a formula
+(``=``, ``+``, ``-``, ``@``) is neutralised and never evaluated by a spreadsheet program.
+No personal data: answer sets are numbered.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartstadt.inventory.spreadsheets import neutralise, workbook_bytes, xlsx_cells
+from smartstadt.core import tabular
 
 from .models import Question, QuestionKind, Survey, SurveyAnswer, SurveyResponse
 
@@ -62,26 +61,16 @@ def survey_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Any]
         yield row
 
 
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return neutralise(str(value or ""))
+def survey_table(survey: Survey, questions: list[Question]) -> tuple[list[str], Iterator[list[Any]]]:
+    """The columns and the rows of the answers, for ``core.tabular``."""
+    rows = survey_rows(survey, questions)
+    return next(rows), rows
 
 
 def survey_csv(survey: Survey, questions: list[Question]) -> bytes:
     """UTF-8 with byte order mark and ";" as German Excel opens it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in survey_rows(survey, questions):
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return tabular.csv_bytes(*survey_table(survey, questions))
 
 
 def survey_xlsx(survey: Survey, questions: list[Question]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Answers")[:31])
-    for row in survey_rows(survey, questions):
-        sheet.append(xlsx_cells(sheet, row))
-    return workbook_bytes(workbook)
+    return tabular.xlsx_bytes(*survey_table(survey, questions), sheet=_("Answers"))

@@ -13,11 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartstadt.core import tabular
 from smartstadt.core.permissions import roles_of
 from smartstadt.regions.models import Municipality
 
@@ -358,17 +360,10 @@ def question_delete(request: HttpRequest, slug: str, pk: int, question: int) -> 
 
 
 @login_required
-def survey_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+def survey_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponseBase:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     survey = _survey(process, pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    questions = selectors.survey_questions(survey=survey)
-    if fmt == "csv":
-        content, content_type = exports.survey_csv(survey, questions), "text/csv; charset=utf-8"
-    else:
-        content = exports.survey_xlsx(survey, questions)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="umfrage-{survey.pk}.{fmt}"'
-    return response
+    columns, rows = exports.survey_table(survey, selectors.survey_questions(survey=survey))
+    return tabular.tabular_response(fmt, columns, rows, filename=f"umfrage-{survey.pk}", sheet=_("Answers"))

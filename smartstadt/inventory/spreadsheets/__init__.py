@@ -45,6 +45,7 @@ from .columns import (
 )
 from .exports import (
     ExportContext,
+    column_widths,
     entry_cells,
     entry_data,
     export,
@@ -85,6 +86,7 @@ __all__ = [
     "TermScope",
     "allowed_values",
     "cell_text",
+    "column_widths",
     "decode_csv",
     "detect_delimiter",
     "entry_cells",

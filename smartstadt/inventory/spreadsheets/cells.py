@@ -9,16 +9,16 @@ from typing import Any
 
 from django.utils import translation
 
+from smartstadt.core.tabular import neutralise
+
 from ..models import Entry
-from .columns import FORMULA_TRIGGERS, Column
+from .columns import Column
 
-
-def neutralise(value: str) -> str:
-    """A text cell that no spreadsheet program evaluates as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
+__all__ = ["cell_text", "neutralise", "parse_decimal", "parse_year", "split_list"]
 
 
 def _unneutralise(text: str) -> str:
+    """The text before ``neutralise``: what an export wrote with an apostrophe is read without it."""
     return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r" else text
 
 

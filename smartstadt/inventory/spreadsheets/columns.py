@@ -13,12 +13,13 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from smartstadt.core import tabular
+
 from ..models import EntryKind, EntryStatus, KnowledgeType, Maturity, PublicationState, Transferability
 
 DATA_SHEET = "Bestand"
 NOTES_SHEET = "Hinweise"
 LIST_SEPARATOR = ";"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 50_000
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # an .xlsx is a zip archive: refuse one that unpacks to more
 BATCH = 500
@@ -26,11 +27,7 @@ REINDEX_INLINE = 500  # entries; more are indexed for the full-text search by th
 SYSTEM_LABEL = "Import"
 FORMATS = ("csv", "xlsx", "json")
 IMPORT_FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
+CONTENT_TYPES = {**tabular.CONTENT_TYPES, "json": "application/json"}
 
 # The German values of the choices as editors type them. The codes are accepted, too, and so are the labels of
 # the interface in German and English, whatever the catalogue says.

@@ -1,23 +1,23 @@
-"""Writing entries as CSV, XLSX and JSON in the columns of the template."""
+"""Writing entries as CSV, XLSX and JSON in the columns of the template (CSV and XLSX by ``core.tabular``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from smartstadt.core import tabular
+from smartstadt.core.tabular import workbook_bytes, xlsx_cells
 from smartstadt.frameworks.models import Framework, Term
 
 from ..models import Entry
-from .cells import neutralise
 from .columns import COLUMNS, DATA_SHEET, HEADERS, LIST_SEPARATOR, NUMERIC_KINDS
 from .lookups import TermScope
+
+__all__ = ["workbook_bytes", "xlsx_cells"]  # for the exports of other apps, until they use core.tabular
 
 
 class ExportContext:
@@ -34,10 +34,6 @@ class ExportContext:
             visible = [f for f in self.frameworks if f.municipality_id in (None, municipality_id)]
             scope = self.scopes[municipality_id] = TermScope(visible, self.terms)
         return scope
-
-
-def _number_text(value: Decimal | int | None) -> str:
-    return "" if value is None else str(value).replace(".", ",")
 
 
 def entry_cells(entry: Entry, context: ExportContext) -> list[Any]:
@@ -77,100 +73,30 @@ def entry_cells(entry: Entry, context: ExportContext) -> list[Any]:
     return cells
 
 
-def _xlsx_text(value: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-
-
-def xlsx_cells(sheet: Any, values: Sequence[Any]) -> list[Any]:
-    """Cells of a write-only sheet: numbers as numbers, everything else as neutralised text."""
-    from openpyxl.cell import WriteOnlyCell
-
-    row = []
-    for value in values:
-        cell = WriteOnlyCell(sheet)
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
-            cell.value = value
-        else:
-            cell.value = _xlsx_text(str(value or ""))
-            cell.data_type = "s"
-        row.append(cell)
-    return row
+def column_widths() -> list[int]:
+    """Wide columns for texts and lists, the others as wide as their header."""
+    return [
+        40 if column.kind in ("text", "terms", "organisations", "links") else max(14, len(column.header) + 4)
+        for column in COLUMNS
+    ]
 
 
-def _header_row(sheet: Any) -> list[Any]:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cells = []
-    for header in HEADERS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
-def _new_workbook() -> Any:
-    from openpyxl import Workbook
-
-    return Workbook(write_only=True)
-
-
-def _data_sheet(workbook: Any) -> Any:
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(DATA_SHEET)
-    sheet.freeze_panes = "A2"
-    for position, column in enumerate(COLUMNS, start=1):
-        width = 40 if column.kind in ("text", "terms", "organisations", "links") else max(14, len(column.header) + 4)
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    return sheet
-
-
-def workbook_bytes(workbook: Any) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _rows(entries: Iterable[Entry], context: ExportContext | None) -> Iterator[list[Any]]:
+    context = context or ExportContext()
+    return (entry_cells(entry, context) for entry in entries)
 
 
 def export_xlsx(entries: Iterable[Entry], context: ExportContext | None = None) -> bytes:
-    context = context or ExportContext()
-    workbook = _new_workbook()
-    sheet = _data_sheet(workbook)
-    sheet.append(_header_row(sheet))
-    for entry in entries:
-        sheet.append(xlsx_cells(sheet, entry_cells(entry, context)))
-    return workbook_bytes(workbook)
-
-
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return _number_text(value)
-    return neutralise(str(value or ""))
+    return tabular.xlsx_bytes(HEADERS, _rows(entries, context), sheet=DATA_SHEET, widths=column_widths())
 
 
 def export_csv_lines(entries: Iterable[Entry], context: ExportContext | None = None) -> Iterator[str]:
     """The CSV export line by line: UTF-8 with byte order mark, ";" and decimal commas, as German Excel opens it."""
-    context = context or ExportContext()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text
-
-    writer.writerow(HEADERS)
-    yield "\ufeff" + flush()
-    for entry in entries:
-        writer.writerow([_csv_cell(value) for value in entry_cells(entry, context)])
-        yield flush()
+    return tabular.csv_lines(HEADERS, _rows(entries, context))
 
 
 def export_csv(entries: Iterable[Entry], context: ExportContext | None = None) -> bytes:
-    return "".join(export_csv_lines(entries, context)).encode("utf-8")
+    return tabular.csv_bytes(HEADERS, _rows(entries, context))
 
 
 def entry_data(entry: Entry, context: ExportContext) -> dict[str, Any]:

@@ -8,12 +8,12 @@ import io
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from smartstadt.core.tabular import neutralise, workbook_bytes
 from smartstadt.frameworks.models import Framework, Term
 from smartstadt.regions.models import District, Municipality, Organisation
 
-from .cells import neutralise
 from .columns import COLUMNS, DATA_SHEET, HEADERS, NOTES_SHEET, Column
-from .exports import workbook_bytes
+from .exports import column_widths
 from .lookups import TermScope, term_scope_for
 
 
@@ -112,12 +112,10 @@ def template_xlsx(municipality: Municipality | None = None) -> bytes:
     sheet.title = DATA_SHEET
     sheet.append(HEADERS)
     sheet.freeze_panes = "A2"
-    for position, column in enumerate(COLUMNS, start=1):
+    for position, (column, width) in enumerate(zip(COLUMNS, column_widths(), strict=True), start=1):
         letter = get_column_letter(position)
         sheet[f"{letter}1"].font = Font(bold=True)
-        sheet.column_dimensions[letter].width = (
-            40 if column.kind in ("text", "terms", "organisations", "links") else max(14, len(column.header) + 4)
-        )
+        sheet.column_dimensions[letter].width = width
         if column.choices:
             values = ",".join(column.choices.values())
             validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True, showErrorMessage=False)
