@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .permissions import Viewer
 
 
 class User(AbstractUser):
@@ -51,7 +54,7 @@ ORGANISATION_ROLES = frozenset({Role.EDITOR})
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def for_user(self, user: Any) -> MembershipQuerySet:
+    def for_user(self, user: Viewer) -> MembershipQuerySet:
         return self.filter(user=user)
 
     def in_municipality(self, municipality: Any) -> MembershipQuerySet:

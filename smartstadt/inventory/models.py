@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_links, validate_text_list
+
+if TYPE_CHECKING:
+    from smartstadt.core.permissions import Viewer
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 
@@ -74,7 +77,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def for_municipality(self, municipality: Any) -> EntryQuerySet:
         return self.filter(municipality=municipality)
 
-    def visible_to(self, user: Any) -> EntryQuerySet:
+    def visible_to(self, user: Viewer) -> EntryQuerySet:
         """Published entries for everybody; unpublished ones for the team and editors responsible for them."""
         from smartstadt.core.permissions import roles_of
 

@@ -37,7 +37,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from xml.etree import ElementTree
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
@@ -49,11 +48,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from smartstadt.core.history import IGNORED_FIELDS, _jsonable, actor_label, diff
+from smartstadt.core.bulk import insert_rows
+from smartstadt.core.history import IGNORED_FIELDS, Change, _jsonable, diff
 from smartstadt.core.models import ChangeRecord
+from smartstadt.core.permissions import Actor
 from smartstadt.frameworks.models import Framework, Term
 from smartstadt.regions.models import District, Municipality, Organisation
 
+from .effects import entries_written
 from .models import (
     Entry,
     EntryKind,
@@ -74,7 +76,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 50_000
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # an .xlsx is a zip archive: refuse one that unpacks to more
 BATCH = 500
-REINDEX_INLINE = 500  # entries; more are indexed for the full-text search by the task worker
 SYSTEM_LABEL = "Import"
 FORMATS = ("csv", "xlsx", "json")
 IMPORT_FORMATS = ("csv", "xlsx")
@@ -1141,14 +1142,14 @@ class _Importer:
             results.append(RowResult(plan.row, action, plan.key, plan.entry.title, changed))
         return results
 
-    def write(self, *, actor: Any, note: str, system_label: str) -> None:
+    def write(self, *, actor: Actor, note: str) -> None:
         now = timezone.now()
         creates = [plan for plan in self.plans if plan.is_new]
         updates = [plan for plan in self.plans if not plan.is_new and plan.changes]
         total = len(creates) + len(updates)
         done = 0
         for batch in _chunks(creates, BATCH * 4):
-            _insert_objects(Entry, [plan.entry for plan in batch])
+            insert_rows(Entry, [plan.entry for plan in batch])
             done += len(batch)
             self._report("write", done, total)
         if creates:
@@ -1178,47 +1179,18 @@ class _Importer:
                 through.objects.filter(**{f"{source}__in": ids}).delete()
             pairs = [(plan.entry.pk, target_id) for plan in changed for target_id in plan.relations.get(name, [])]
             _insert_pairs(through, source, target, pairs)
-        content_type = ContentType.objects.get_for_model(Entry)
-        label = actor_label(actor, system_label)
-        person = actor if getattr(actor, "is_authenticated", False) else None
-        records = [
-            ChangeRecord(
-                content_type=content_type,
-                object_id=str(plan.entry.pk),
-                object_repr=str(plan.entry)[:200],
-                action=ChangeRecord.Action.CREATED if plan.is_new else ChangeRecord.Action.CHANGED,
-                actor=person,
-                actor_label=label,
-                changes=plan.changes,
-                note=note[:200],
-                created_at=now,
+        written = creates + updates
+        history = [
+            Change(
+                plan.entry, ChangeRecord.Action.CREATED if plan.is_new else ChangeRecord.Action.CHANGED, plan.changes
             )
-            for plan in creates + updates
+            for plan in written
         ]
-        _insert_objects(ChangeRecord, records)
-        _reindex([plan.entry.pk for plan in creates + updates])
+        entries_written([plan.entry.pk for plan in written], actor=actor, history=history, note=note)
 
     def _report(self, phase: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(phase, done, total)
-
-
-def _insert_objects(model: Any, objects: Sequence[Any]) -> None:
-    """New rows in one prepared statement executed many times. ``bulk_create`` builds one huge statement per batch,
-    which takes most of the time of a large import; the keys of new entries are read back afterwards."""
-    if not objects:
-        return
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names of the model's table and fields)
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _insert_pairs(through: Any, source: str, target: str, pairs: list[tuple[int, int]]) -> None:
@@ -1234,21 +1206,6 @@ def _insert_pairs(through: Any, source: str, target: str, pairs: list[tuple[int,
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s)", batch)  # noqa: S608 (model names)
 
 
-def _reindex(entry_ids: list[int]) -> None:
-    """Update the full-text search for the written entries: small imports at once, large ones after the commit in
-    the task worker, so the import itself stays fast (the search then lags a little behind)."""
-    if not entry_ids:
-        return
-    if len(entry_ids) <= REINDEX_INLINE:
-        from .search import index_entries
-
-        index_entries(entry_ids)
-        return
-    from .tasks import reindex_entries
-
-    transaction.on_commit(lambda: reindex_entries.enqueue(entry_ids=entry_ids))
-
-
 def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -1256,14 +1213,13 @@ def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 def import_entries(
     *,
-    actor: Any,
+    actor: Actor,
     municipality: Municipality,
     data: bytes,
     filename: str,
     dry_run: bool = False,
     progress: Progress | None = None,
     note: str = "",
-    system_label: str = SYSTEM_LABEL,
 ) -> ImportResult:
     """Check a spreadsheet and, unless it is a dry run or has any error, write it in one transaction.
 
@@ -1284,7 +1240,7 @@ def import_entries(
             with transaction.atomic():
                 importer.run()
                 if not importer.errors:
-                    importer.write(actor=actor, note=note, system_label=system_label)
+                    importer.write(actor=actor, note=note)
         except DatabaseError as error:
             importer.errors.append(
                 RowError(None, "", _("The import failed and nothing was saved: %(error)s") % {"error": error})

@@ -28,8 +28,9 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from smartstadt.core.history import delete_tracked, save_tracked
+from smartstadt.core.history import delete_tracked, person, save_tracked
 from smartstadt.core.models import ChangeRecord, User
+from smartstadt.core.permissions import Actor, require
 from smartstadt.core.tasks import send_email
 
 from .caching import changed
@@ -110,17 +111,12 @@ def _locked[T: Idea | Comment | DraftComment](target: T) -> T:
     return fresh
 
 
-def _require(actor: Any, permission: str, obj: Any) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 # --- Ideas, comments, supports ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def idea_create(*, actor: Any, process: Process, data: dict[str, Any]) -> Idea:
-    _require(actor, "participation.add_idea", process)
+def idea_create(*, actor: User, process: Process, data: dict[str, Any]) -> Idea:
+    require(actor, "participation.add_idea", process)
     _rate_limit("idea", str(actor.pk))
     district = data.get("district")
     if district is not None and district.municipality_id != process.municipality_id:
@@ -145,9 +141,9 @@ def idea_create(*, actor: Any, process: Process, data: dict[str, Any]) -> Idea:
 
 
 @transaction.atomic
-def idea_support(*, actor: Any, idea: Idea) -> bool:
+def idea_support(*, actor: User, idea: Idea) -> bool:
     """Support an idea once. True if this call added the support, False if it existed already."""
-    _require(actor, "participation.support_idea", idea)
+    require(actor, "participation.support_idea", idea)
     _rate_limit("support", str(actor.pk))
     try:
         with transaction.atomic():
@@ -159,7 +155,7 @@ def idea_support(*, actor: Any, idea: Idea) -> bool:
 
 
 @transaction.atomic
-def idea_withdraw_support(*, actor: Any, idea: Idea) -> bool:
+def idea_withdraw_support(*, actor: User, idea: Idea) -> bool:
     """Withdraw one's support. True if this call removed it. Needs no open phase: a citizen may always take back."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied
@@ -172,8 +168,8 @@ def idea_withdraw_support(*, actor: Any, idea: Idea) -> bool:
 
 
 @transaction.atomic
-def comment_create(*, actor: Any, idea: Idea, text: str, parent: Comment | None = None) -> Comment:
-    _require(actor, "participation.add_comment", idea)
+def comment_create(*, actor: User, idea: Idea, text: str, parent: Comment | None = None) -> Comment:
+    require(actor, "participation.add_comment", idea)
     if parent is not None:
         if parent.idea_id != idea.pk:
             raise ValidationError({"parent": _("You can only reply to a comment on this idea.")})
@@ -191,8 +187,8 @@ def comment_create(*, actor: Any, idea: Idea, text: str, parent: Comment | None 
 
 
 @transaction.atomic
-def contribution_report(*, actor: Any, target: Target, reason: str) -> Report:
-    _require(actor, "participation.report_contribution", target)
+def contribution_report(*, actor: User, target: Target, reason: str) -> Report:
+    require(actor, "participation.report_contribution", target)
     _rate_limit("report", str(actor.pk))
     reason = reason.strip()
     if not reason:
@@ -208,7 +204,7 @@ def contribution_report(*, actor: Any, target: Target, reason: str) -> Report:
     return report
 
 
-def _resolve_reports(*, actor: Any, target: Target, outcome: str) -> int:
+def _resolve_reports(*, actor: Actor, target: Target, outcome: str) -> int:
     reports = Report.objects.filter(outcome=Report.Outcome.OPEN)
     if isinstance(target, Idea):
         reports = reports.filter(idea=target)
@@ -220,9 +216,9 @@ def _resolve_reports(*, actor: Any, target: Target, outcome: str) -> int:
 
 
 @transaction.atomic
-def contribution_hide(*, actor: Any, target: Target, reason: str) -> None:
+def contribution_hide(*, actor: Actor, target: Target, reason: str) -> None:
     """Hide a contribution; its author still sees it, with the reason."""
-    _require(actor, "participation.moderate", target)
+    require(actor, "participation.moderate", target)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the author a reason why the contribution is hidden.")})
@@ -238,8 +234,8 @@ def contribution_hide(*, actor: Any, target: Target, reason: str) -> None:
 
 
 @transaction.atomic
-def contribution_unhide(*, actor: Any, target: Target) -> None:
-    _require(actor, "participation.moderate", target)
+def contribution_unhide(*, actor: Actor, target: Target) -> None:
+    require(actor, "participation.moderate", target)
     target = _locked(target)
     if not target.is_hidden:
         return
@@ -253,9 +249,9 @@ def contribution_unhide(*, actor: Any, target: Target) -> None:
 
 
 @transaction.atomic
-def reports_dismiss(*, actor: Any, target: Target) -> int:
+def reports_dismiss(*, actor: Actor, target: Target) -> int:
     """The moderation finds nothing wrong: the open reports of the contribution are closed."""
-    _require(actor, "participation.moderate", target)
+    require(actor, "participation.moderate", target)
     return _resolve_reports(actor=actor, target=target, outcome=Report.Outcome.DISMISSED)
 
 
@@ -263,17 +259,17 @@ def reports_dismiss(*, actor: Any, target: Target) -> int:
 
 
 @transaction.atomic
-def idea_answer(*, actor: Any, idea: Idea, status: str, answer: str, measure: Any = None) -> Idea:
+def idea_answer(*, actor: Actor, idea: Idea, status: str, answer: str, measure: Any = None) -> Idea:
     """The official answer and status; the author gets an e-mail after commit unless they turned that off."""
     return contribution_answer(actor=actor, target=idea, status=status, answer=answer, measure=measure)
 
 
 @transaction.atomic
 def contribution_answer[T: Idea | DraftComment](
-    *, actor: Any, target: T, status: str, answer: str, measure: Any = None
+    *, actor: Actor, target: T, status: str, answer: str, measure: Any = None
 ) -> T:
     """The official answer and status of an idea or a comment on the draft; "taken" names the measure."""
-    _require(actor, "participation.answer_idea", target)
+    require(actor, "participation.answer_idea", target)
     answer = answer.strip()
     process = target.process
     errors: dict[str, str] = {}
@@ -294,7 +290,7 @@ def contribution_answer[T: Idea | DraftComment](
     target.answer = answer
     target.measure = measure if status == IdeaStatus.TAKEN else None
     target.answered_at = timezone.now()
-    target.answered_by = actor
+    target.answered_by = person(actor)
     save_tracked(target, actor=actor, note="beantwortet", validate=False)
     changed()
     author = target.author
@@ -392,7 +388,7 @@ def account_confirm(*, uidb64: str, token: str) -> User | None:
 
 
 @transaction.atomic
-def profile_update(*, actor: Any, data: dict[str, Any]) -> ParticipantProfile:
+def profile_update(*, actor: User, data: dict[str, Any]) -> ParticipantProfile:
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied
     profile, _created = ParticipantProfile.objects.get_or_create(user=actor)
@@ -409,7 +405,7 @@ def profile_update(*, actor: Any, data: dict[str, Any]) -> ParticipantProfile:
 
 
 @transaction.atomic
-def account_delete(*, actor: Any) -> None:
+def account_delete(*, actor: User) -> None:
     """Delete the account; its contributions and supports stay, without any link to the person.
 
     The change history keeps its rows but names "gelöschtes Konto" instead of the user name.
@@ -432,9 +428,9 @@ def account_delete(*, actor: Any) -> None:
 
 
 @transaction.atomic
-def draft_comment_create(*, actor: Any, process: Process, paragraph: str, text: str) -> DraftComment:
+def draft_comment_create(*, actor: User, process: Process, paragraph: str, text: str) -> DraftComment:
     """A comment on one paragraph of the process's frozen draft version."""
-    _require(actor, "participation.add_draft_comment", process)
+    require(actor, "participation.add_draft_comment", process)
     version = process.draft_version
     if version is None:
         raise PermissionDenied
@@ -461,13 +457,13 @@ def draft_comment_create(*, actor: Any, process: Process, paragraph: str, text: 
 
 
 @transaction.atomic
-def idea_merge(*, actor: Any, idea: Idea, into: Idea) -> Idea:
+def idea_merge(*, actor: Actor, idea: Idea, into: Idea) -> Idea:
     """Merge ``idea`` into ``into``: supports and comments move, a citizen who supported both counts once.
 
     The merged idea stays as a record (its history, text and answer remain) and its address redirects to the
     surviving idea; ideas merged into it earlier now point to the survivor as well.
     """
-    _require(actor, "participation.manage_process", idea.process)
+    require(actor, "participation.manage_process", idea.process)
     if into.process_id != idea.process_id:
         raise ValidationError({"into": _("Choose an idea of the same process.")})
     if into.pk == idea.pk:
@@ -516,8 +512,8 @@ def _check_process_links(municipality_id: int, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def process_create(*, actor: Any, municipality: Any, data: dict[str, Any]) -> Process:
-    _require(actor, "participation.add_process", municipality)
+def process_create(*, actor: Actor, municipality: Any, data: dict[str, Any]) -> Process:
+    require(actor, "participation.add_process", municipality)
     _check_process_links(municipality.pk, data)
     if Process.objects.filter(slug=data["slug"]).exists():
         raise ValidationError({"slug": _("This URL name is taken; please choose another.")})
@@ -530,8 +526,8 @@ def process_create(*, actor: Any, municipality: Any, data: dict[str, Any]) -> Pr
 
 
 @transaction.atomic
-def process_update(*, actor: Any, process: Process, data: dict[str, Any]) -> Process:
-    _require(actor, "participation.manage_process", process)
+def process_update(*, actor: Actor, process: Process, data: dict[str, Any]) -> Process:
+    require(actor, "participation.manage_process", process)
     _check_process_links(process.municipality_id, data)
     if Process.objects.filter(slug=data["slug"]).exclude(pk=process.pk).exists():
         raise ValidationError({"slug": _("This URL name is taken; please choose another.")})
@@ -544,8 +540,8 @@ def process_update(*, actor: Any, process: Process, data: dict[str, Any]) -> Pro
 
 
 @transaction.atomic
-def phase_save(*, actor: Any, process: Process, data: dict[str, Any], phase: Phase | None = None) -> Phase:
-    _require(actor, "participation.manage_process", process)
+def phase_save(*, actor: Actor, process: Process, data: dict[str, Any], phase: Phase | None = None) -> Phase:
+    require(actor, "participation.manage_process", process)
     starts, ends = data.get("starts_on"), data.get("ends_on")
     if starts is not None and ends is not None and ends < starts:
         raise ValidationError({"ends_on": _("A phase cannot end before it starts.")})
@@ -559,8 +555,8 @@ def phase_save(*, actor: Any, process: Process, data: dict[str, Any], phase: Pha
 
 
 @transaction.atomic
-def phase_delete(*, actor: Any, phase: Phase) -> None:
-    _require(actor, "participation.manage_process", phase.process)
+def phase_delete(*, actor: Actor, phase: Phase) -> None:
+    require(actor, "participation.manage_process", phase.process)
     delete_tracked(phase, actor=actor)
     changed()
 
@@ -571,10 +567,12 @@ WORKSHOP_FIELDS = ("kind", "title", "held_on", "place", "participant_count", "pa
 
 
 @transaction.atomic
-def workshop_save(*, actor: Any, process: Process, data: dict[str, Any], workshop: Workshop | None = None) -> Workshop:
-    _require(actor, "participation.manage_process", process)
+def workshop_save(
+    *, actor: Actor, process: Process, data: dict[str, Any], workshop: Workshop | None = None
+) -> Workshop:
+    require(actor, "participation.manage_process", process)
     if workshop is None:
-        workshop = Workshop(process=process, created_by=actor)
+        workshop = Workshop(process=process, created_by=person(actor))
     for name in WORKSHOP_FIELDS:
         value = data.get(name)
         setattr(workshop, name, value if value is not None else "")
@@ -583,10 +581,10 @@ def workshop_save(*, actor: Any, process: Process, data: dict[str, Any], worksho
 
 
 @transaction.atomic
-def workshop_idea_create(*, actor: Any, workshop: Workshop, data: dict[str, Any]) -> Idea:
+def workshop_idea_create(*, actor: Actor, workshop: Workshop, data: dict[str, Any]) -> Idea:
     """An idea or statement collected at the workshop, entered by the team; it counts like every other idea."""
     process = workshop.process
-    _require(actor, "participation.manage_process", process)
+    require(actor, "participation.manage_process", process)
     district = data.get("district")
     if district is not None and district.municipality_id != process.municipality_id:
         raise ValidationError({"district": _("Choose a district of %(name)s.") % {"name": process.municipality}})
@@ -615,8 +613,8 @@ QUESTION_FIELDS = ("kind", "text", "help_text", "required", "scale_max", "scale_
 
 
 @transaction.atomic
-def survey_save(*, actor: Any, process: Process, data: dict[str, Any], survey: Survey | None = None) -> Survey:
-    _require(actor, "participation.manage_process", process)
+def survey_save(*, actor: Actor, process: Process, data: dict[str, Any], survey: Survey | None = None) -> Survey:
+    require(actor, "participation.manage_process", process)
     if survey is None:
         survey = Survey(process=process)
     survey.title = data["title"]
@@ -637,9 +635,9 @@ def _option_lines(text: str) -> list[str]:
 
 
 @transaction.atomic
-def question_save(*, actor: Any, survey: Survey, data: dict[str, Any], question: Question | None = None) -> Question:
+def question_save(*, actor: Actor, survey: Survey, data: dict[str, Any], question: Question | None = None) -> Question:
     """Create or change a question; options come one per line and keep their answers when their text stays."""
-    _require(actor, "participation.manage_process", survey.process)
+    require(actor, "participation.manage_process", survey.process)
     options = _option_lines(data.get("options") or "")
     kind = data["kind"]
     if kind in CHOICE_KINDS and len(options) < 2:
@@ -671,10 +669,10 @@ def question_save(*, actor: Any, survey: Survey, data: dict[str, Any], question:
 
 
 @transaction.atomic
-def question_move(*, actor: Any, question: Question, offset: int) -> None:
+def question_move(*, actor: Actor, question: Question, offset: int) -> None:
     """Move a question one place up (-1) or down (+1)."""
     survey = question.survey
-    _require(actor, "participation.manage_process", survey.process)
+    require(actor, "participation.manage_process", survey.process)
     ids = list(survey.questions.order_by("order", "pk").values_list("pk", flat=True))
     position = ids.index(question.pk)
     target = position + (1 if offset > 0 else -1)
@@ -686,8 +684,8 @@ def question_move(*, actor: Any, question: Question, offset: int) -> None:
 
 
 @transaction.atomic
-def question_delete(*, actor: Any, question: Question) -> None:
-    _require(actor, "participation.manage_process", question.survey.process)
+def question_delete(*, actor: Actor, question: Question) -> None:
+    require(actor, "participation.manage_process", question.survey.process)
     delete_tracked(question, actor=actor)
 
 
@@ -766,13 +764,13 @@ def _validated_answers(questions: list[Question], raw: dict[str, Any]) -> list[S
 
 
 @transaction.atomic
-def survey_answer(*, actor: Any, survey: Survey, raw: dict[str, Any]) -> SurveyResponse:
+def survey_answer(*, actor: User, survey: Survey, raw: dict[str, Any]) -> SurveyResponse:
     """Save the citizen's answer set: the first time it is created, later it is replaced (one set per account).
 
     ``raw`` maps ``question_<pk>`` to an option id (single choice), a list of option ids (multiple choice), a
     mapping option id → rank (ranking), a number (rating) or a text.
     """
-    _require(actor, "participation.answer_survey", survey)
+    require(actor, "participation.answer_survey", survey)
     questions = list(survey.questions.prefetch_related("options").order_by("order", "pk"))
     answers = _validated_answers(questions, raw)
     if not answers:
