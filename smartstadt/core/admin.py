@@ -9,6 +9,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .history import delete_tracked, history_for, record_change, snapshot
 from .models import ChangeRecord, Membership, SiteProfile, User
@@ -41,15 +42,15 @@ class HistoryAdminMixin(admin.ModelAdmin):
             instance=form.instance,
             action=ChangeRecord.Action.CHANGED if change else ChangeRecord.Action.CREATED,
             before=getattr(request, "_history_before", {}),
-            note="Administration",
+            note=gettext_noop("edited in the administration"),
         )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        delete_tracked(obj, actor=admin_actor(request), note="Administration")
+        delete_tracked(obj, actor=admin_actor(request), note=gettext_noop("edited in the administration"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            delete_tracked(obj, actor=admin_actor(request), note="Administration")
+            delete_tracked(obj, actor=admin_actor(request), note=gettext_noop("edited in the administration"))
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         obj = self.get_object(request, object_id)

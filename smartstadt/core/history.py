@@ -60,6 +60,24 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
     }
 
 
+@dataclass(frozen=True)
+class Note:
+    """A note of the platform with values: ``Note(gettext_noop("merged into “%(title)s”"), {"title": …})``.
+
+    Stored as the English message and its values and translated when shown (``ChangeRecord.note_text``), so that
+    the history reads in the reader's language. A plain string is stored as it is: a message marked with
+    ``gettext_noop`` is translated when shown as well, a person's own words stay as written."""
+
+    message: str
+    params: dict[str, Any]
+
+
+def _note_fields(note: str | Note) -> dict[str, Any]:
+    if isinstance(note, Note):
+        return {"note": note.message[:200], "note_params": {k: _jsonable(v) for k, v in note.params.items()}}
+    return {"note": note[:200], "note_params": {}}
+
+
 def actor_label(actor: Actor) -> str:
     """How the actor appears in the history: a person by user name, a system process by its label."""
     if isinstance(actor, System):
@@ -80,7 +98,7 @@ def record_change(
     instance: models.Model,
     action: str,
     before: dict[str, Any] | None = None,
-    note: str = "",
+    note: str | Note = "",
 ) -> ChangeRecord | None:
     """Write one history row. Returns None when an update changed nothing."""
     if action == ChangeRecord.Action.DELETED:
@@ -97,7 +115,7 @@ def record_change(
         actor=person(actor),
         actor_label=actor_label(actor),
         changes=changes,
-        note=note[:200],
+        **_note_fields(note),
     )
 
 
@@ -111,12 +129,12 @@ class Change:
     changes: dict[str, dict[str, Any]]
 
 
-def record_many(changes: Sequence[Change], *, actor: Actor, note: str = "") -> int:
+def record_many(changes: Sequence[Change], *, actor: Actor, note: str | Note = "") -> int:
     """The bulk variant of :func:`record_change` for imports and merges: one history row per change, all written
     with one prepared statement, at one time. Unchanged updates (empty ``changes``) are left out, as
     :func:`record_change` leaves them out. Returns the number of rows written."""
     now = timezone.now()
-    account, label = person(actor), actor_label(actor)
+    account, label, fields = person(actor), actor_label(actor), _note_fields(note)
     types: dict[type[models.Model], ContentType] = {}
     records = []
     for change in changes:
@@ -134,7 +152,7 @@ def record_many(changes: Sequence[Change], *, actor: Actor, note: str = "") -> i
                 actor=account,
                 actor_label=label,
                 changes=change.changes,
-                note=note[:200],
+                **fields,
                 created_at=now,
             )
         )
@@ -146,7 +164,7 @@ def save_tracked[M: models.Model](
     instance: M,
     *,
     actor: Actor,
-    note: str = "",
+    note: str | Note = "",
     m2m: dict[str, Any] | None = None,
     validate: bool = True,
 ) -> M:
@@ -175,7 +193,7 @@ def save_tracked[M: models.Model](
     return instance
 
 
-def delete_tracked(instance: models.Model, *, actor: Actor, note: str = "") -> None:
+def delete_tracked(instance: models.Model, *, actor: Actor, note: str | Note = "") -> None:
     before = snapshot(instance)
     record_change(actor=actor, instance=instance, action=ChangeRecord.Action.DELETED, before=before, note=note)
     instance.delete()

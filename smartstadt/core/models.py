@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -151,7 +152,11 @@ class ChangeRecord(models.Model):
     # and names the system process (demo loader, import) where no person acted.
     actor_label = models.CharField(_("changed by (name)"), max_length=150)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # A note written by the platform is stored as its English message (a code, marked with gettext_noop where it
+    # is written) and its values, and translated when shown (``note_text``); a person's own words (a reason, a
+    # campaign's title) are stored as they were written and shown so.
     note = models.CharField(_("note"), max_length=200, blank=True)
+    note_params = models.JSONField(_("values of the note"), default=dict, blank=True)
     created_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
 
     objects = ChangeRecordQuerySet.as_manager()
@@ -164,6 +169,19 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.get_action_display()} ({self.actor_label})"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language."""
+        if not self.note:
+            return ""
+        text = gettext(self.note)
+        if not self.note_params:
+            return text
+        try:
+            return text % self.note_params
+        except (KeyError, TypeError, ValueError):
+            return text
 
 
 class AccessibilityStatus(models.TextChoices):

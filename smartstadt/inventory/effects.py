@@ -37,7 +37,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from smartstadt.analysis import services as analysis
-from smartstadt.core.history import Change, record_many
+from smartstadt.core.history import Change, Note, record_many
 from smartstadt.core.permissions import Actor
 from smartstadt.regions.models import Organisation
 
@@ -56,7 +56,7 @@ def entries_written(
     actor: Actor,
     removed: Iterable[int] = (),
     history: Sequence[Change] = (),
-    note: str = "",
+    note: str | Note = "",
 ) -> None:
     """Bring everything derived from entries up to date after ``entry_ids`` were created or changed and
     ``removed`` were deleted (or merged away).

@@ -26,9 +26,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from smartstadt.core.history import Change, delete_tracked, diff, snapshot
+from smartstadt.core.history import Change, Note, delete_tracked, diff, snapshot
 from smartstadt.core.models import ChangeRecord
 from smartstadt.core.permissions import Actor, Viewer, require
 
@@ -199,7 +199,9 @@ def entry_merge(*, actor: Actor, keep: Entry, remove: Entry, choices: Mapping[st
     )
     removed_pk, removed_title = remove.pk, remove.title
     delete_tracked(
-        remove, actor=actor, note=_("merged into “%(title)s” (#%(id)s)") % {"title": keep.title, "id": keep.pk}
+        remove,
+        actor=actor,
+        note=Note(gettext_noop("merged into “%(title)s” (#%(id)s)"), {"title": keep.title, "id": keep.pk}),
     )
     keep.full_clean()
     keep.save()
@@ -207,7 +209,7 @@ def entry_merge(*, actor: Actor, keep: Entry, remove: Entry, choices: Mapping[st
         getattr(keep, name).set(values)
     changes = diff(before, snapshot(keep))
     changes[_("merged from")] = {"old": None, "new": f"{removed_title} (#{removed_pk})"}
-    note = _("merged from “%(title)s” (#%(id)s)") % {"title": removed_title, "id": removed_pk}
+    note = Note(gettext_noop("merged from “%(title)s” (#%(id)s)"), {"title": removed_title, "id": removed_pk})
     survivor = Change(keep, ChangeRecord.Action.CHANGED, changes)
     entries_written([keep.pk], actor=actor, removed=[removed_pk], history=[survivor], note=note)
     return keep

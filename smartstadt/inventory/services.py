@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from smartstadt.core.history import delete_tracked, save_tracked
 from smartstadt.core.permissions import Actor, Viewer, permits, require
@@ -101,7 +102,7 @@ def entry_submit(*, actor: Actor, entry: Entry) -> Entry:
     """An editor (or a system process such as a stocktaking answer) hands a draft to the team for review."""
     require(actor, "inventory.submit_entry", entry)
     entry.publication_state = PublicationState.IN_REVIEW
-    entry = save_tracked(entry, actor=actor, note=_("submitted for review"))
+    entry = save_tracked(entry, actor=actor, note=gettext_noop("submitted for review"))
     entries_written([entry.pk], actor=actor)  # the team compares entries in review
     return entry
 
@@ -111,7 +112,7 @@ def entry_publish(*, actor: Actor, entry: Entry, note: str = "") -> Entry:
     require(actor, "inventory.publish_entry", entry)
     entry.publication_state = PublicationState.PUBLISHED
     entry.published_at = entry.published_at or timezone.now()
-    entry = save_tracked(entry, actor=actor, note=note or _("published"))
+    entry = save_tracked(entry, actor=actor, note=note or gettext_noop("published"))
     entries_written([entry.pk], actor=actor)
     return entry
 
@@ -121,7 +122,7 @@ def entry_return_to_draft(*, actor: Actor, entry: Entry, reason: str = "") -> En
     """Unpublish, or send an entry in review back to its editors."""
     require(actor, "inventory.publish_entry", entry)
     entry.publication_state = PublicationState.DRAFT
-    entry = save_tracked(entry, actor=actor, note=reason or _("returned to draft"))
+    entry = save_tracked(entry, actor=actor, note=reason or gettext_noop("returned to draft"))
     entries_written([entry.pk], actor=actor)  # no longer among the public similar entries and counts
     return entry
 

@@ -46,10 +46,10 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from smartstadt.core.bulk import insert_rows
-from smartstadt.core.history import IGNORED_FIELDS, Change, _jsonable, diff
+from smartstadt.core.history import IGNORED_FIELDS, Change, Note, _jsonable, diff
 from smartstadt.core.models import ChangeRecord
 from smartstadt.core.permissions import Actor
 from smartstadt.frameworks.models import Framework, Term
@@ -1142,7 +1142,7 @@ class _Importer:
             results.append(RowResult(plan.row, action, plan.key, plan.entry.title, changed))
         return results
 
-    def write(self, *, actor: Actor, note: str) -> None:
+    def write(self, *, actor: Actor, note: str | Note) -> None:
         now = timezone.now()
         creates = [plan for plan in self.plans if plan.is_new]
         updates = [plan for plan in self.plans if not plan.is_new and plan.changes]
@@ -1231,7 +1231,7 @@ def import_entries(
     except SpreadsheetError as error:
         result.errors = error.errors
         return result
-    note = note or _("Spreadsheet import from %(file)s") % {"file": filename}
+    written_note = note or Note(gettext_noop("Spreadsheet import from %(file)s"), {"file": filename})
     importer = _Importer(municipality=municipality, table=table, progress=progress)
     if dry_run:
         importer.run()
@@ -1240,7 +1240,7 @@ def import_entries(
             with transaction.atomic():
                 importer.run()
                 if not importer.errors:
-                    importer.write(actor=actor, note=note)
+                    importer.write(actor=actor, note=written_note)
         except DatabaseError as error:
             importer.errors.append(
                 RowError(None, "", _("The import failed and nothing was saved: %(error)s") % {"error": error})

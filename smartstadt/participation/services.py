@@ -27,8 +27,9 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from smartstadt.core.history import delete_tracked, person, save_tracked
+from smartstadt.core.history import Note, delete_tracked, person, save_tracked
 from smartstadt.core.models import ChangeRecord, User
 from smartstadt.core.permissions import Actor, require
 from smartstadt.core.tasks import send_email
@@ -58,6 +59,11 @@ from .models import (
 Target = Idea | Comment | DraftComment
 
 DELETED_ACCOUNT_LABEL = "gelöschtes Konto"
+
+# Notes of the change history (stored as the English message, translated when shown).
+MERGED_FROM = gettext_noop("merged from idea %(id)s: %(title)s")
+MERGED_INTO = gettext_noop("merged into idea %(id)s: %(title)s")
+FROM_EVENT = gettext_noop("from the event “%(title)s”")
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def idea_create(*, actor: User, process: Process, data: dict[str, Any]) -> Idea:
         longitude=data.get("longitude"),
     )
     changed()
-    return save_tracked(idea, actor=actor, note="Idee eingereicht")
+    return save_tracked(idea, actor=actor, note=gettext_noop("idea submitted"))
 
 
 @transaction.atomic
@@ -228,7 +234,7 @@ def contribution_hide(*, actor: Actor, target: Target, reason: str) -> None:
     target.is_hidden = True
     target.hidden_reason = reason[:500]
     target.hidden_at = timezone.now()
-    save_tracked(target, actor=actor, note="ausgeblendet")
+    save_tracked(target, actor=actor, note=gettext_noop("hidden"))
     changed()
     _resolve_reports(actor=actor, target=target, outcome=Report.Outcome.HIDDEN)
 
@@ -244,7 +250,7 @@ def contribution_unhide(*, actor: Actor, target: Target) -> None:
     target.is_hidden = False
     target.hidden_reason = ""
     target.hidden_at = None
-    save_tracked(target, actor=actor, note="wieder eingeblendet")
+    save_tracked(target, actor=actor, note=gettext_noop("shown again"))
     changed()
 
 
@@ -291,7 +297,7 @@ def contribution_answer[T: Idea | DraftComment](
     target.measure = measure if status == IdeaStatus.TAKEN else None
     target.answered_at = timezone.now()
     target.answered_by = person(actor)
-    save_tracked(target, actor=actor, note="beantwortet", validate=False)
+    save_tracked(target, actor=actor, note=gettext_noop("answered"), validate=False)
     changed()
     author = target.author
     if author is not None and author.email and _wants_answer_mail(author):
@@ -450,7 +456,7 @@ def draft_comment_create(*, actor: User, process: Process, paragraph: str, text:
         text=text,
     )
     changed()
-    return save_tracked(comment, actor=actor, note="Kommentar zum Entwurf")
+    return save_tracked(comment, actor=actor, note=gettext_noop("comment on the draft"))
 
 
 # --- Merging ideas --------------------------------------------------------------------------------------------------
@@ -483,12 +489,22 @@ def idea_merge(*, actor: Actor, idea: Idea, into: Idea) -> Idea:
     Idea.objects.filter(merged_into=source).update(merged_into=survivor)
     survivor.support_count = Support.objects.filter(idea=survivor).count()
     survivor.comment_count = Comment.objects.filter(idea=survivor, is_hidden=False).count()
-    save_tracked(survivor, actor=actor, note=f"zusammengeführt aus Idee {source.pk}: {source.title}", validate=False)
+    save_tracked(
+        survivor,
+        actor=actor,
+        note=Note(gettext_noop("merged from idea %(id)s: %(title)s"), {"id": source.pk, "title": source.title}),
+        validate=False,
+    )
     source.merged_into = survivor
     source.merged_at = timezone.now()
     source.support_count = 0
     source.comment_count = 0
-    save_tracked(source, actor=actor, note=f"zusammengeführt in Idee {survivor.pk}: {survivor.title}", validate=False)
+    save_tracked(
+        source,
+        actor=actor,
+        note=Note(gettext_noop("merged into idea %(id)s: %(title)s"), {"id": survivor.pk, "title": survivor.title}),
+        validate=False,
+    )
     changed()
     return survivor
 
@@ -603,7 +619,9 @@ def workshop_idea_create(*, actor: Actor, workshop: Workshop, data: dict[str, An
         created_at=timezone.make_aware(datetime.datetime.combine(workshop.held_on, datetime.time(12))),
     )
     changed()
-    return save_tracked(idea, actor=actor, note=f"aus der Veranstaltung „{workshop.title}“")
+    return save_tracked(
+        idea, actor=actor, note=Note(gettext_noop("from the event “%(title)s”"), {"title": workshop.title})
+    )
 
 
 # --- Surveys --------------------------------------------------------------------------------------------------------

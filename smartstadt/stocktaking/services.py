@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from smartstadt.core.history import person, save_tracked
 from smartstadt.core.permissions import Actor, System, require
@@ -106,7 +107,7 @@ def campaign_update(*, actor: Actor, campaign: Campaign, data: dict[str, Any]) -
     if expiry_after > expiry_before:
         for invitation in campaign.invitations.filter(revoked_at__isnull=True, expires_at__lt=expiry_after):
             invitation.expires_at = expiry_after
-            save_tracked(invitation, actor=actor, note=_("deadline moved"))
+            save_tracked(invitation, actor=actor, note=gettext_noop("deadline moved"))
     return campaign
 
 
@@ -117,7 +118,7 @@ def campaign_close(*, actor: Actor, campaign: Campaign) -> Campaign:
     _require_open(campaign)
     campaign.state = CampaignState.CLOSED
     campaign.closed_at = timezone.now()
-    return save_tracked(campaign, actor=actor, note=_("closed"))
+    return save_tracked(campaign, actor=actor, note=gettext_noop("closed"))
 
 
 # --- Invitations (team) ----------------------------------------------------------------------
@@ -172,7 +173,7 @@ def invitation_send(*, actor: Actor, invitation: Invitation) -> Invitation:
         )
     token, invitation.token_hash = new_token()
     invitation.sent_at = timezone.now()
-    save_tracked(invitation, actor=actor, note=_("invitation sent"))
+    save_tracked(invitation, actor=actor, note=gettext_noop("invitation sent"))
     _mail_after_commit(invitation, token, reminder=False)
     return invitation
 
@@ -189,7 +190,7 @@ def invitation_remind(*, actor: Actor, invitation: Invitation) -> Invitation:
     token, invitation.token_hash = new_token()
     invitation.reminder_count += 1
     invitation.last_reminded_at = timezone.now()
-    save_tracked(invitation, actor=actor, note=_("reminder sent"))
+    save_tracked(invitation, actor=actor, note=gettext_noop("reminder sent"))
     _mail_after_commit(invitation, token, reminder=True)
     return invitation
 
@@ -223,7 +224,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
         return invitation
     invitation.revoked_at = timezone.now()
     invitation.token_hash = ""
-    return save_tracked(invitation, actor=actor, note=_("revoked"))
+    return save_tracked(invitation, actor=actor, note=gettext_noop("revoked"))
 
 
 @transaction.atomic
@@ -235,7 +236,7 @@ def invitation_extend(*, actor: Actor, invitation: Invitation, days: int = EXTEN
         raise ValidationError(_("A revoked invitation cannot be extended; invite the organisation again."))
     start = max(invitation.expires_at, timezone.now())
     invitation.expires_at = start + datetime.timedelta(days=days)
-    return save_tracked(invitation, actor=actor, note=_("link extended"))
+    return save_tracked(invitation, actor=actor, note=gettext_noop("link extended"))
 
 
 # --- Answers (invitee, no account) -------------------------------------------------------------
@@ -253,7 +254,7 @@ def _record_answer(invitation: Invitation, entry: Entry | None = None) -> None:
     m2m = None
     if entry is not None:
         m2m = {"entries": sorted({*invitation.entries.values_list("pk", flat=True), entry.pk})}
-    save_tracked(invitation, actor=invitee(invitation), m2m=m2m, note=_("answered"))
+    save_tracked(invitation, actor=invitee(invitation), m2m=m2m, note=gettext_noop("answered"))
 
 
 def _invitee_data(invitation: Invitation, data: dict[str, Any]) -> dict[str, Any]:
@@ -272,7 +273,7 @@ def invitation_mark_opened(*, invitation: Invitation) -> Invitation:
     _require_usable(invitation)
     if invitation.first_opened_at is None:
         invitation.first_opened_at = timezone.now()
-        save_tracked(invitation, actor=invitee(invitation), note=_("link opened"))
+        save_tracked(invitation, actor=invitee(invitation), note=gettext_noop("link opened"))
     return invitation
 
 

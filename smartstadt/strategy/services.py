@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from smartstadt.core.history import delete_tracked, person, record_change, save_tracked
 from smartstadt.core.models import ChangeRecord
@@ -96,7 +97,9 @@ def strategy_set_published(*, actor: Actor, strategy: Strategy, published: bool)
     strategy.is_published = published
     if published and strategy.published_at is None:
         strategy.published_at = timezone.now()
-    return save_tracked(strategy, actor=actor, note=_("published") if published else _("withdrawn"))
+    return save_tracked(
+        strategy, actor=actor, note=gettext_noop("published") if published else gettext_noop("withdrawn")
+    )
 
 
 # --- Elements (Leitsätze, goals, challenges, fields of action, measures, indicators, milestones) ----------
@@ -149,7 +152,7 @@ def element_delete(*, actor: Actor, element: models.Model) -> None:
     parent = getattr(element, kind.parent)
     if isinstance(element, Measure):
         for child in [*element.indicators.all(), *element.milestones.all()]:
-            delete_tracked(child, actor=actor, note=_("deleted with its measure"))
+            delete_tracked(child, actor=actor, note=gettext_noop("deleted with its measure"))
     delete_tracked(element, actor=actor)
     _renumber(kind, parent, actor=actor, ids=list(kind.siblings(parent).values_list("pk", flat=True)))
 
@@ -162,7 +165,7 @@ def _renumber(kind: ElementKind, parent: models.Model, *, actor: Actor, ids: Seq
         element = by_pk[pk]
         if element.order != position:
             element.order = position
-            save_tracked(element, actor=actor, note=_("reordered"), validate=False)
+            save_tracked(element, actor=actor, note=gettext_noop("reordered"), validate=False)
             moved += 1
     return moved
 
