@@ -68,6 +68,7 @@ PERSONA_NAMES = ["anonymous", "citizen", "editor_a", "team_a", "team_b", "editor
 @pytest.fixture
 def personas(db: Any) -> Personas:
     from smartstadt.core.models import Role
+    from smartstadt.core.permissions import System
     from smartstadt.core.services import membership_grant
     from smartstadt.core.tests.factories import UserFactory
     from smartstadt.regions.tests.factories import MunicipalityFactory, OrganisationFactory, RegionFactory
@@ -92,7 +93,9 @@ def personas(db: Any) -> Personas:
         ("expert_a", Role.EXPERT, municipality_a, None),
     ]
     for name, role, municipality, organisation in grants:
-        membership_grant(actor=None, user=users[name], role=role, municipality=municipality, organisation=organisation)
+        membership_grant(
+            actor=System("Test"), user=users[name], role=role, municipality=municipality, organisation=organisation
+        )
     return Personas(
         municipality_a=municipality_a,
         municipality_b=municipality_b,

@@ -148,9 +148,11 @@ def inventory_import_10000(recorder: Recorder, scale: int) -> None:
     """Import of a 10,000-row XLSX into Oberhausen (its own export, repeated with new keys), then rolled back."""
     import time
 
+    from django.contrib.auth.models import AnonymousUser
     from django.db import transaction
     from openpyxl import Workbook
 
+    from smartstadt.core.permissions import System
     from smartstadt.inventory import spreadsheets
     from smartstadt.inventory.selectors import entries_for_export
     from smartstadt.regions.models import Municipality
@@ -159,7 +161,7 @@ def inventory_import_10000(recorder: Recorder, scale: int) -> None:
     context = spreadsheets.ExportContext()
     rows = [
         spreadsheets.entry_cells(entry, context)
-        for entry in entries_for_export(viewer=None, params={}, municipality=oberhausen)
+        for entry in entries_for_export(viewer=AnonymousUser(), params={}, municipality=oberhausen)
     ]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(spreadsheets.DATA_SHEET)
@@ -171,7 +173,9 @@ def inventory_import_10000(recorder: Recorder, scale: int) -> None:
     data = spreadsheets.workbook_bytes(workbook)
     started = time.perf_counter()
     with transaction.atomic():
-        result = spreadsheets.import_entries(actor=None, municipality=oberhausen, data=data, filename="bench.xlsx")
+        result = spreadsheets.import_entries(
+            actor=System("Bench"), municipality=oberhausen, data=data, filename="bench.xlsx"
+        )
         transaction.set_rollback(True)
     seconds = time.perf_counter() - started
     notes = f"{result.created} neu, {len(result.errors)} Fehler; Ziel ≤ 20 s; zurückgerollt"

@@ -32,6 +32,8 @@ import numpy as np
 import scipy.sparse as sp
 from django.core.cache import cache
 
+from smartstadt.core.permissions import Viewer
+
 from .index import Snapshot, combine, semantic_score
 
 NEIGHBOURS = 5
@@ -405,7 +407,7 @@ class CooperationFilters:
     dimension: str = ""
 
     @classmethod
-    def from_query(cls, params: Any, *, viewer: Any) -> CooperationFilters | None:
+    def from_query(cls, params: Any, *, viewer: Viewer) -> CooperationFilters | None:
         """The filters of a query string; None when the platform has no region."""
         from smartstadt.core.permissions import roles_of
         from smartstadt.regions.models import Municipality, Region

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from smartstadt.core.permissions import SignedInRequest
+
 from . import cooperation
 
 PAGE_SIZE = 10
@@ -29,7 +31,7 @@ def _filters(request: HttpRequest) -> cooperation.CooperationFilters:
 
 
 @login_required
-def cooperation_page(request: HttpRequest) -> HttpResponse:
+def cooperation_page(request: SignedInRequest) -> HttpResponse:
     """Groups of similar published projects from two or more municipalities of a region, strongest first, with
     filters; htmx asks for the same address and gets the filters and results only."""
     filters = _filters(request)
@@ -65,7 +67,7 @@ def _regions() -> list[object]:
 
 
 @login_required
-def cooperation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def cooperation_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     """All groups that match the filters as CSV, XLSX or JSON: one row per entry, the group number first."""
     if fmt not in cooperation.EXPORT_FORMATS:
         raise Http404

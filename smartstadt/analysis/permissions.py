@@ -7,15 +7,13 @@ public; the grouping is a working tool, not a publication).
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
-from smartstadt.core.permissions import is_platform_admin, roles_of
+from smartstadt.core.permissions import Viewer, is_platform_admin, roles_of
 
 
 @rules.predicate
-def is_on_any_team(user: Any) -> bool:
+def is_on_any_team(user: Viewer) -> bool:
     return bool(roles_of(user).team_municipalities)
 
 

@@ -4,10 +4,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .history import delete_tracked, history_for, record_change, snapshot
 from .models import ChangeRecord, Membership, SiteProfile, User
@@ -15,6 +17,14 @@ from .models import ChangeRecord, Membership, SiteProfile, User
 admin.site.site_header = _("Smartstadt platform administration")
 admin.site.site_title = _("Smartstadt administration")
 admin.site.index_title = _("Municipalities, regions, users and frameworks")
+
+
+def admin_actor(request: HttpRequest) -> User:
+    """The person working in the administration (the admin site lets only signed-in staff in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 class HistoryAdminMixin(admin.ModelAdmin):
@@ -28,19 +38,19 @@ class HistoryAdminMixin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         record_change(
-            actor=request.user,
+            actor=admin_actor(request),
             instance=form.instance,
             action=ChangeRecord.Action.CHANGED if change else ChangeRecord.Action.CREATED,
             before=getattr(request, "_history_before", {}),
-            note="Administration",
+            note=gettext_noop("edited in the administration"),
         )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        delete_tracked(obj, actor=request.user, note="Administration")
+        delete_tracked(obj, actor=admin_actor(request), note=gettext_noop("edited in the administration"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            delete_tracked(obj, actor=request.user, note="Administration")
+            delete_tracked(obj, actor=admin_actor(request), note=gettext_noop("edited in the administration"))
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         obj = self.get_object(request, object_id)

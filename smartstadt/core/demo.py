@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from smartstadt.demo.loader import LoadReport, demo_step
+from smartstadt.demo.loader import DEMO, LoadReport, demo_step
 
 from .models import Role, User
 from .services import membership_grant
@@ -98,7 +98,7 @@ def load_demo_users(report: LoadReport) -> None:
             organisation = Organisation.objects.get(municipality__slug=municipality_slug, slug=organisation_slug)
         else:
             municipality = Municipality.objects.get(slug=account.municipality)
-        membership_grant(actor=None, user=user, role=account.role, municipality=municipality, organisation=organisation)
+        membership_grant(actor=DEMO, user=user, role=account.role, municipality=municipality, organisation=organisation)
 
 
 @demo_step("Demo-Konten", order=90)

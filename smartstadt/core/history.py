@@ -8,12 +8,17 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
-from .models import ChangeRecord
+from .bulk import insert_rows
+from .models import ChangeRecord, User
+from .permissions import Actor, System, Viewer
 
 SYSTEM_LABEL = "System"
 # token_hash: the hash of a personal link (stocktaking) is a credential, not a change worth showing.
@@ -55,24 +60,45 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
     }
 
 
-def actor_label(actor: Any, default: str = SYSTEM_LABEL) -> str:
-    from .permissions import System
+@dataclass(frozen=True)
+class Note:
+    """A note of the platform with values: ``Note(gettext_noop("merged into “%(title)s”"), {"title": …})``.
 
+    Stored as the English message and its values and translated when shown (``ChangeRecord.note_text``), so that
+    the history reads in the reader's language. A plain string is stored as it is: a message marked with
+    ``gettext_noop`` is translated when shown as well, a person's own words stay as written."""
+
+    message: str
+    params: dict[str, Any]
+
+
+def _note_fields(note: str | Note) -> dict[str, Any]:
+    if isinstance(note, Note):
+        return {"note": note.message[:200], "note_params": {k: _jsonable(v) for k, v in note.params.items()}}
+    return {"note": note[:200], "note_params": {}}
+
+
+def actor_label(actor: Actor) -> str:
+    """How the actor appears in the history: a person by user name, a system process by its label."""
     if isinstance(actor, System):
         return actor.label
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return default
+    if not getattr(actor, "is_authenticated", False):
+        return SYSTEM_LABEL
     return str(actor.get_username())
+
+
+def person(actor: Actor | Viewer) -> User | None:
+    """The account to link a history row (or a "created by") to: the person, never a system process."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def record_change(
     *,
-    actor: Any,
+    actor: Actor,
     instance: models.Model,
     action: str,
     before: dict[str, Any] | None = None,
-    note: str = "",
-    system_label: str = SYSTEM_LABEL,
+    note: str | Note = "",
 ) -> ChangeRecord | None:
     """Write one history row. Returns None when an update changed nothing."""
     if action == ChangeRecord.Action.DELETED:
@@ -86,19 +112,59 @@ def record_change(
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label(actor, system_label),
+        actor=person(actor),
+        actor_label=actor_label(actor),
         changes=changes,
-        note=note[:200],
+        **_note_fields(note),
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a bulk write, to be recorded by :func:`record_many`: the record (saved, with its key), what
+    happened to it, and the changed fields as :func:`diff` gives them."""
+
+    instance: models.Model
+    action: str
+    changes: dict[str, dict[str, Any]]
+
+
+def record_many(changes: Sequence[Change], *, actor: Actor, note: str | Note = "") -> int:
+    """The bulk variant of :func:`record_change` for imports and merges: one history row per change, all written
+    with one prepared statement, at one time. Unchanged updates (empty ``changes``) are left out, as
+    :func:`record_change` leaves them out. Returns the number of rows written."""
+    now = timezone.now()
+    account, label, fields = person(actor), actor_label(actor), _note_fields(note)
+    types: dict[type[models.Model], ContentType] = {}
+    records = []
+    for change in changes:
+        if change.action == ChangeRecord.Action.CHANGED and not change.changes:
+            continue
+        model = type(change.instance)
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        records.append(
+            ChangeRecord(
+                content_type=types[model],
+                object_id=str(change.instance.pk),
+                object_repr=str(change.instance)[:200],
+                action=change.action,
+                actor=account,
+                actor_label=label,
+                changes=change.changes,
+                **fields,
+                created_at=now,
+            )
+        )
+    insert_rows(ChangeRecord, records)
+    return len(records)
 
 
 def save_tracked[M: models.Model](
     instance: M,
     *,
-    actor: Any,
-    note: str = "",
-    system_label: str = SYSTEM_LABEL,
+    actor: Actor,
+    note: str | Note = "",
     m2m: dict[str, Any] | None = None,
     validate: bool = True,
 ) -> M:
@@ -123,12 +189,11 @@ def save_tracked[M: models.Model](
         action=ChangeRecord.Action.CREATED if is_new else ChangeRecord.Action.CHANGED,
         before=before,
         note=note,
-        system_label=system_label,
     )
     return instance
 
 
-def delete_tracked(instance: models.Model, *, actor: Any, note: str = "") -> None:
+def delete_tracked(instance: models.Model, *, actor: Actor, note: str | Note = "") -> None:
     before = snapshot(instance)
     record_change(actor=actor, instance=instance, action=ChangeRecord.Action.DELETED, before=before, note=note)
     instance.delete()

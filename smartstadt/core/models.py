@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -8,7 +8,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .permissions import Viewer
 
 
 class User(AbstractUser):
@@ -51,7 +55,7 @@ ORGANISATION_ROLES = frozenset({Role.EDITOR})
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def for_user(self, user: Any) -> MembershipQuerySet:
+    def for_user(self, user: Viewer) -> MembershipQuerySet:
         return self.filter(user=user)
 
     def in_municipality(self, municipality: Any) -> MembershipQuerySet:
@@ -148,7 +152,11 @@ class ChangeRecord(models.Model):
     # and names the system process (demo loader, import) where no person acted.
     actor_label = models.CharField(_("changed by (name)"), max_length=150)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # A note written by the platform is stored as its English message (a code, marked with gettext_noop where it
+    # is written) and its values, and translated when shown (``note_text``); a person's own words (a reason, a
+    # campaign's title) are stored as they were written and shown so.
     note = models.CharField(_("note"), max_length=200, blank=True)
+    note_params = models.JSONField(_("values of the note"), default=dict, blank=True)
     created_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
 
     objects = ChangeRecordQuerySet.as_manager()
@@ -161,6 +169,19 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.get_action_display()} ({self.actor_label})"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language."""
+        if not self.note:
+            return ""
+        text = gettext(self.note)
+        if not self.note_params:
+            return text
+        try:
+            return text % self.note_params
+        except (KeyError, TypeError, ValueError):
+            return text
 
 
 class AccessibilityStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from typing import Any
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from .models import Membership, Role, User
 
@@ -42,6 +43,13 @@ type Viewer = User | AnonymousUser
 """Who reads: a person, signed in or not."""
 
 
+class SignedInRequest(HttpRequest):
+    """The request of a view behind ``login_required``: its user is a person, never anonymous (for the types
+    only; the decorator is what makes it true)."""
+
+    user: User
+
+
 def require(actor: User | AnonymousUser | System, permission: str, obj: Any = None) -> None:
     """Raise ``PermissionDenied`` unless the actor holds the named permission for the object.
 
@@ -50,8 +58,16 @@ def require(actor: User | AnonymousUser | System, permission: str, obj: Any = No
     """
     if isinstance(actor, System):
         return
-    if actor is None or not actor.has_perm(permission, obj):
+    if not permits(actor, permission, obj):
         raise PermissionDenied
+
+
+def permits(actor: User | AnonymousUser | System, permission: str, obj: Any = None) -> bool:
+    """Whether the actor holds the named permission for the object (``System`` always, ``None`` never): for the
+    choices a service offers, where ``require`` guards the write itself."""
+    if isinstance(actor, System):
+        return True
+    return actor is not None and bool(actor.has_perm(permission, obj))
 
 
 @dataclass(frozen=True)
@@ -80,8 +96,8 @@ class RoleSet:
         return not (self.member_municipalities or self.editor_organisations)
 
 
-def roles_of(user: Any) -> RoleSet:
-    if user is None or not getattr(user, "is_authenticated", False):
+def roles_of(user: Viewer) -> RoleSet:
+    if not isinstance(user, User):
         return RoleSet()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
@@ -122,7 +138,7 @@ def roles_of(user: Any) -> RoleSet:
     return result
 
 
-def forget_roles(user: Any) -> None:
+def forget_roles(user: Viewer) -> None:
     """Drop the per-request cache after roles changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -152,49 +168,49 @@ def organisation_id_of(obj: Any) -> int | None:
 
 
 @rules.predicate
-def is_platform_admin(user: Any) -> bool:
+def is_platform_admin(user: Viewer) -> bool:
     return bool(user and user.is_active and user.is_superuser)
 
 
 @rules.predicate
-def is_registered(user: Any) -> bool:
+def is_registered(user: Viewer) -> bool:
     """Citizen: every active, signed-in user."""
     return bool(user and user.is_authenticated and user.is_active)
 
 
 @rules.predicate
-def is_team_of(user: Any, obj: Any) -> bool:
+def is_team_of(user: Viewer, obj: Any) -> bool:
     municipality_id = municipality_id_of(obj)
     return municipality_id is not None and municipality_id in roles_of(user).team_municipalities
 
 
 @rules.predicate
-def is_moderator_of(user: Any, obj: Any) -> bool:
+def is_moderator_of(user: Viewer, obj: Any) -> bool:
     municipality_id = municipality_id_of(obj)
     return municipality_id is not None and municipality_id in roles_of(user).moderator_municipalities
 
 
 @rules.predicate
-def is_expert_of(user: Any, obj: Any) -> bool:
+def is_expert_of(user: Viewer, obj: Any) -> bool:
     municipality_id = municipality_id_of(obj)
     return municipality_id is not None and municipality_id in roles_of(user).expert_municipalities
 
 
 @rules.predicate
-def is_editor_of(user: Any, obj: Any) -> bool:
+def is_editor_of(user: Viewer, obj: Any) -> bool:
     organisation_id = organisation_id_of(obj)
     return organisation_id is not None and organisation_id in roles_of(user).editor_organisations
 
 
 @rules.predicate
-def is_member_of(user: Any, obj: Any) -> bool:
+def is_member_of(user: Viewer, obj: Any) -> bool:
     """Any scoped role in the record's municipality."""
     municipality_id = municipality_id_of(obj)
     return municipality_id is not None and municipality_id in roles_of(user).member_municipalities
 
 
 @rules.predicate
-def has_any_role(user: Any) -> bool:
+def has_any_role(user: Viewer) -> bool:
     return not roles_of(user).is_empty
 
 

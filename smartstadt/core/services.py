@@ -2,23 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .history import delete_tracked, save_tracked
 from .models import Membership, Role, User
-from .permissions import forget_roles
+from .permissions import Actor, forget_roles, require
 
 
 @transaction.atomic
 def membership_grant(
-    *, actor: Any, user: User, role: Role | str, municipality: Any = None, organisation: Any = None
+    *, actor: Actor, user: User, role: Role | str, municipality: Any = None, organisation: Any = None
 ) -> Membership:
     """Give a user a role. Platform admins grant anything; a Smart City team grants roles in its municipality."""
     membership = Membership(user=user, role=role, municipality=municipality, organisation=organisation)
     scope = organisation or municipality
-    if actor is not None and not actor.has_perm("core.grant_role", scope):
-        raise PermissionDenied
+    require(actor, "core.grant_role", scope)
     existing = Membership.objects.filter(
         user=user, role=role, municipality=municipality, organisation=organisation
     ).first()
@@ -30,8 +28,7 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership) -> None:
-    if actor is not None and not actor.has_perm("core.grant_role", membership.scope):
-        raise PermissionDenied
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
+    require(actor, "core.grant_role", membership.scope)
     delete_tracked(membership, actor=actor)
     forget_roles(membership.user)

@@ -8,6 +8,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from smartstadt.core.permissions import SignedInRequest
+
 from .permissions import roles_of
 from .selectors import changes_by, membership_list
 
@@ -26,7 +28,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     roles = roles_of(request.user)
     return render(
         request,

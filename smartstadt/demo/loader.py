@@ -17,11 +17,15 @@ from typing import Any
 import yaml
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from smartstadt.core.history import save_tracked, snapshot
+from smartstadt.core.permissions import System
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SYSTEM_LABEL = "Demo-Daten"
+DEMO = System(SYSTEM_LABEL)
+"""Who writes the demo data, in the change history "Demo-Daten"."""
 
 
 def german_slug(text: str, max_length: int = 90) -> str:
@@ -73,7 +77,7 @@ def upsert[M: models.Model](
     instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
-        save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo", validate=False)
+        save_tracked(instance, actor=DEMO, m2m=m2m, note=gettext_noop("demo data loaded"), validate=False)
         report.note(model, "neu")
         return instance
     before = snapshot(instance)
@@ -85,7 +89,7 @@ def upsert[M: models.Model](
     if after == before:
         report.note(model, "unverändert")
         return instance
-    save_tracked(instance, actor=None, system_label=SYSTEM_LABEL, m2m=m2m, note="load_demo", validate=False)
+    save_tracked(instance, actor=DEMO, m2m=m2m, note=gettext_noop("demo data loaded"), validate=False)
     report.note(model, "aktualisiert")
     return instance
 

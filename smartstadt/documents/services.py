@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from smartstadt.core.history import person
+from smartstadt.core.permissions import Actor, Viewer, permits, require
 from smartstadt.frameworks.models import Framework, Term
 from smartstadt.strategy.elements import KINDS
 from smartstadt.strategy.models import Measure, Strategy, StrategyVersion
@@ -29,7 +31,7 @@ def measure_numbers(*, strategy: Strategy, version: StrategyVersion | None) -> l
 @transaction.atomic
 def document_request(
     *,
-    actor: Any,
+    actor: Actor | Viewer,
     strategy: Strategy,
     kind: str,
     format: str,
@@ -42,8 +44,7 @@ def document_request(
     exists already, if any, instead of a new one.
     """
     source = Source(strategy, version)
-    if actor is not None and not actor.has_perm("documents.render_document", source):
-        raise PermissionDenied
+    require(actor, "documents.render_document", source)
     if version is not None and version.strategy_id != strategy.pk:
         raise ValidationError({"source": "Diese Fassung gehört zu einer anderen Strategie."})
     if kind not in DocumentKind.values:
@@ -55,7 +56,7 @@ def document_request(
             raise ValidationError({"measure": "Diese Fassung enthält keine Maßnahme mit dieser Nummer."})
     else:
         measure_number = ""
-    if actor is None or not actor.has_perm("documents.render_internal", source):
+    if not permits(actor, "documents.render_internal", source):
         existing = (
             RenderedDocument.objects.filter(
                 strategy=strategy, version=version, kind=kind, format=format, measure_number=measure_number
@@ -72,7 +73,7 @@ def document_request(
         kind=kind,
         format=format,
         measure_number=measure_number,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=person(actor),
     )
     # A rendering is an output of the strategy, not part of it: it carries who asked and when itself and is
     # kept out of the change history (whose snapshots cannot hold its file either).
@@ -137,7 +138,7 @@ def sheet_plan(*, strategy: Strategy, reading: SheetReading) -> ImportPlan:
 
 
 @transaction.atomic
-def measure_import_sheet(*, actor: Any, strategy: Strategy, reading: SheetReading) -> Measure:
+def measure_import_sheet(*, actor: Actor, strategy: Strategy, reading: SheetReading) -> Measure:
     """A new measure at the end of the strategy from a read sheet (through the strategy's own service)."""
     if not reading.title:
         raise ValidationError({"title": "Der Steckbrief hat keinen Titel."})

@@ -6,11 +6,11 @@ from typing import Any
 
 import rules
 
-from smartstadt.core.permissions import is_platform_admin, is_team_of, municipality_id_of
+from smartstadt.core.permissions import Viewer, is_platform_admin, is_team_of, municipality_id_of
 
 
 @rules.predicate
-def is_municipal_framework(user: Any, obj: Any) -> bool:
+def is_municipal_framework(user: Viewer, obj: Any) -> bool:
     return obj is not None and municipality_id_of(obj) is not None
 
 

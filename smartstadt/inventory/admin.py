@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
-from smartstadt.core.admin import HistoryAdminMixin
+from smartstadt.core.admin import HistoryAdminMixin, admin_actor
 
+from .effects import entries_written
 from .models import Entry, EntryRedirect
 
 
@@ -20,11 +22,20 @@ class EntryAdmin(HistoryAdminMixin):
     date_hierarchy = "updated_at"
 
     def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
-        """After the entry and its relations are saved: keep the full-text search in step."""
+        """After the entry and its relations are saved: everything derived from it (search, analysis, kept
+        pages), as after every write of entries (``effects.py``). The history is the mixin's."""
         super().save_related(request, form, formsets, change)
-        from .search import index_entries
+        entries_written([form.instance.pk], actor=admin_actor(request))
 
-        index_entries([form.instance])
+    def delete_model(self, request: Any, obj: Model) -> None:
+        pk = obj.pk
+        super().delete_model(request, obj)
+        entries_written(actor=admin_actor(request), removed=[pk])
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        pks = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        entries_written(actor=admin_actor(request), removed=pks)
 
 
 @admin.register(EntryRedirect)

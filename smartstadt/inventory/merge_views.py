@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from smartstadt.analysis.duplicates import Duplicate, duplicate_pairs, duplicates_of_entry, duplicates_of_text
+from smartstadt.core.permissions import SignedInRequest
 from smartstadt.regions.models import Municipality
 from smartstadt.regions.selectors import get_municipality
 
@@ -23,7 +24,7 @@ from .models import Entry
 
 
 @login_required
-def duplicates(request: HttpRequest, municipality: str) -> HttpResponse:
+def duplicates(request: SignedInRequest, municipality: str) -> HttpResponse:
     """Candidate duplicate pairs among the municipality's entries (every state), each with a merge button;
     ``?eintrag=<id>``: the duplicates of one entry."""
     place = get_municipality(slug=municipality)
@@ -42,7 +43,7 @@ def duplicates(request: HttpRequest, municipality: str) -> HttpResponse:
 
 
 @login_required
-def entry_merge(request: HttpRequest, municipality: str, keep: int, remove: int) -> HttpResponse:
+def entry_merge(request: SignedInRequest, municipality: str, keep: int, remove: int) -> HttpResponse:
     """Both entries side by side; per differing field a choice; merging removes the second entry."""
     kept, removed = merging.get_entries_to_merge(
         user=request.user, municipality_slug=municipality, keep_id=keep, remove_id=remove

@@ -26,13 +26,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from smartstadt.analysis import services as analysis
-from smartstadt.core.history import actor_label, delete_tracked, diff, snapshot
+from smartstadt.core.history import Change, Note, delete_tracked, diff, snapshot
 from smartstadt.core.models import ChangeRecord
+from smartstadt.core.permissions import Actor, Viewer, require
 
-from . import search
+from .effects import entries_written
 from .models import Entry, EntryRedirect, PublicationState
 
 KEEP, REMOVE, BOTH = "keep", "remove", "both"
@@ -62,11 +62,6 @@ LIST_FIELDS = ("partners", "districts", "terms", "links", "funding_sources")
 RELATION_FIELDS = ("partners", "districts", "terms")
 GROUP_LABELS = {"kind": gettext_lazy("Kind"), "period": gettext_lazy("Period"), "location": gettext_lazy("Place")}
 PUBLICITY = {PublicationState.DRAFT: 0, PublicationState.IN_REVIEW: 1, PublicationState.PUBLISHED: 2}
-
-
-def _require(actor: Any, entry: Entry) -> None:
-    if actor is not None and not actor.has_perm("inventory.merge_entries", entry):
-        raise PermissionDenied
 
 
 def _empty(value: Any) -> bool:
@@ -162,16 +157,16 @@ def _move_relations(remove: Entry, keep: Entry) -> int:
 
 
 @transaction.atomic
-def entry_merge(*, actor: Any, keep: Entry, remove: Entry, choices: Mapping[str, str] | None = None) -> Entry:
+def entry_merge(*, actor: Actor, keep: Entry, remove: Entry, choices: Mapping[str, str] | None = None) -> Entry:
     """Merge ``remove`` into ``keep`` (see the module). The Smart City team of the entries' municipality (those
-    who may publish its entries) merges; ``actor=None`` is a system process. Atomic: on any error nothing
+    who may publish its entries) merges, or a named system process (``System``). Atomic: on any error nothing
     changes."""
     if keep.pk == remove.pk:
         raise ValidationError(_("An entry cannot be merged with itself."))
     if keep.municipality_id != remove.municipality_id:
         raise ValidationError(_("Only entries of the same municipality can be merged."))
-    _require(actor, keep)
-    _require(actor, remove)
+    require(actor, "inventory.merge_entries", keep)
+    require(actor, "inventory.merge_entries", remove)
     locked = Entry.objects.select_for_update().select_related("municipality").in_bulk([keep.pk, remove.pk])
     if keep.pk not in locked or remove.pk not in locked:
         raise ValidationError(_("One of the entries no longer exists."))
@@ -204,7 +199,9 @@ def entry_merge(*, actor: Any, keep: Entry, remove: Entry, choices: Mapping[str,
     )
     removed_pk, removed_title = remove.pk, remove.title
     delete_tracked(
-        remove, actor=actor, note=_("merged into “%(title)s” (#%(id)s)") % {"title": keep.title, "id": keep.pk}
+        remove,
+        actor=actor,
+        note=Note(gettext_noop("merged into “%(title)s” (#%(id)s)"), {"title": keep.title, "id": keep.pk}),
     )
     keep.full_clean()
     keep.save()
@@ -212,19 +209,9 @@ def entry_merge(*, actor: Any, keep: Entry, remove: Entry, choices: Mapping[str,
         getattr(keep, name).set(values)
     changes = diff(before, snapshot(keep))
     changes[_("merged from")] = {"old": None, "new": f"{removed_title} (#{removed_pk})"}
-    ChangeRecord.objects.create(
-        content_type=ContentType.objects.get_for_model(Entry),
-        object_id=str(keep.pk),
-        object_repr=str(keep)[:200],
-        action=ChangeRecord.Action.CHANGED,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label(actor),
-        changes=changes,
-        note=(_("merged from “%(title)s” (#%(id)s)") % {"title": removed_title, "id": removed_pk})[:200],
-    )
-    search.index_entries([keep])
-    search.remove_entries([removed_pk])
-    analysis.entries_changed([keep.pk, removed_pk])  # the survivor's new text; the removed one leaves the index
+    note = Note(gettext_noop("merged from “%(title)s” (#%(id)s)"), {"title": removed_title, "id": removed_pk})
+    survivor = Change(keep, ChangeRecord.Action.CHANGED, changes)
+    entries_written([keep.pk], actor=actor, removed=[removed_pk], history=[survivor], note=note)
     return keep
 
 
@@ -245,7 +232,7 @@ def merged_entry_ids(entry: Entry) -> list[int]:
     return list(EntryRedirect.objects.filter(entry=entry).values_list("old_entry_id", flat=True))
 
 
-def entry_history_records(*, viewer: Any, entry: Entry) -> QuerySet[ChangeRecord]:
+def entry_history_records(*, viewer: Viewer, entry: Entry) -> QuerySet[ChangeRecord]:
     """The entry's change history with that of the entries merged into it, newest first."""
     if not viewer.has_perm("core.view_history", entry):
         raise PermissionDenied
@@ -255,7 +242,7 @@ def entry_history_records(*, viewer: Any, entry: Entry) -> QuerySet[ChangeRecord
     ).select_related("actor")
 
 
-def get_entries_to_merge(*, user: Any, municipality_slug: str, keep_id: Any, remove_id: Any) -> tuple[Entry, Entry]:
+def get_entries_to_merge(*, user: Viewer, municipality_slug: str, keep_id: Any, remove_id: Any) -> tuple[Entry, Entry]:
     """Both entries of a merge: 404 when either is missing or of another municipality, 403 without the right."""
     from django.http import Http404
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_links, validate_text_list
+
+if TYPE_CHECKING:
+    from smartstadt.core.permissions import Viewer
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 
@@ -75,7 +78,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def for_municipality(self, municipality: Any) -> EntryQuerySet:
         return self.filter(municipality=municipality)
 
-    def visible_to(self, user: Any) -> EntryQuerySet:
+    def visible_to(self, user: Viewer) -> EntryQuerySet:
         """Published entries for everybody; unpublished ones for the team and editors responsible for them."""
         from smartstadt.core.permissions import roles_of
 

@@ -10,18 +10,18 @@ from typing import Any
 
 import rules
 
-from smartstadt.core.permissions import is_editor_of, is_platform_admin, is_team_of
+from smartstadt.core.permissions import Viewer, is_editor_of, is_platform_admin, is_team_of
 
 from .models import PublicationState
 
 
 @rules.predicate
-def is_published(user: Any, entry: Any) -> bool:
+def is_published(user: Viewer, entry: Any) -> bool:
     return entry is not None and entry.publication_state == PublicationState.PUBLISHED
 
 
 @rules.predicate
-def is_draft(user: Any, entry: Any) -> bool:
+def is_draft(user: Viewer, entry: Any) -> bool:
     return entry is not None and entry.publication_state == PublicationState.DRAFT
 
 

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from smartstadt.core.permissions import Viewer
 from smartstadt.frameworks.models import Term
 from smartstadt.regions.models import Organisation, OrganisationKind
 
@@ -130,14 +131,14 @@ def entry_queryset_for_lists() -> EntryQuerySet:
     )
 
 
-def entry_list(*, viewer: Any, filters: EntryFilters | None = None) -> QuerySet[Entry]:
+def entry_list(*, viewer: Viewer, filters: EntryFilters | None = None) -> QuerySet[Entry]:
     entries: QuerySet[Entry] = entry_queryset_for_lists().visible_to(viewer)
     if filters is None:
         return entries.order_by("title", "pk")
     return filters.order(filters.apply(entries))
 
 
-def get_entry_for(*, viewer: Any, municipality_slug: str, slug: str) -> Entry:
+def get_entry_for(*, viewer: Viewer, municipality_slug: str, slug: str) -> Entry:
     """The entry, or 404 when it does not exist or is not visible (an unpublished entry is nobody's business)."""
     entry = (
         Entry.objects.select_related("municipality", "municipality__region", "lead_organisation__municipality")
@@ -158,7 +159,7 @@ def get_entry_for(*, viewer: Any, municipality_slug: str, slug: str) -> Entry:
     return entry
 
 
-def get_entry_for_edit(*, user: Any, municipality_slug: str, slug: str) -> Entry:
+def get_entry_for_edit(*, user: Viewer, municipality_slug: str, slug: str) -> Entry:
     entry = get_entry_for(viewer=user, municipality_slug=municipality_slug, slug=slug)
     if not user.has_perm("inventory.change_entry", entry):
         raise PermissionDenied
@@ -183,7 +184,7 @@ def related_entries(*, entry: Entry, limit: int = 6) -> list[Entry]:
     return bits.entries(key for key, _shared, _municipality in ranked)
 
 
-def entries_of_organisation(*, viewer: Any, organisation: Organisation) -> dict[str, list[Entry]]:
+def entries_of_organisation(*, viewer: Viewer, organisation: Organisation) -> dict[str, list[Entry]]:
     entries = entry_queryset_for_lists().visible_to(viewer)
     return {
         "lead": list(entries.filter(lead_organisation=organisation).order_by("title")),
@@ -191,7 +192,7 @@ def entries_of_organisation(*, viewer: Any, organisation: Organisation) -> dict[
     }
 
 
-def review_queue(*, user: Any) -> QuerySet[Entry]:
+def review_queue(*, user: Viewer) -> QuerySet[Entry]:
     """Entries waiting for the team's decision in the municipalities the user is on the team of."""
     from smartstadt.core.permissions import roles_of
 
@@ -201,7 +202,7 @@ def review_queue(*, user: Any) -> QuerySet[Entry]:
     return queue.order_by("updated_at")
 
 
-def my_entries(*, user: Any) -> QuerySet[Entry]:
+def my_entries(*, user: Viewer) -> QuerySet[Entry]:
     """Entries the user is responsible for (team or editor), all states."""
     from smartstadt.core.permissions import roles_of
 
@@ -215,7 +216,7 @@ def my_entries(*, user: Any) -> QuerySet[Entry]:
     )
 
 
-def entries_for_export(*, viewer: Any, params: Any, municipality: Any = None) -> QuerySet[Entry]:
+def entries_for_export(*, viewer: Viewer, params: Any, municipality: Any = None) -> QuerySet[Entry]:
     """The entries of an export, with the filters of the list it comes from (``params``: the query string).
 
     Without a municipality: the public list, published entries only. With one: the team's workspace export, every
@@ -483,7 +484,7 @@ def published_entry_keys(
     return selection.total(), selection.ordered_keys(limit, offset)
 
 
-def entry_search(*, viewer: Any, filters: EntryFilters) -> EntrySearch:
+def entry_search(*, viewer: Viewer, filters: EntryFilters) -> EntrySearch:
     """The transparency portal's search: published entries matching the filters (best first for a full-text
     query), the facets with their counts, and the organisations matching the query.
 

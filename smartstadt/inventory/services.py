@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from smartstadt.analysis import services as analysis
 from smartstadt.core.history import delete_tracked, save_tracked
+from smartstadt.core.permissions import Actor, Viewer, permits, require
 from smartstadt.regions.models import Municipality, Organisation
 from smartstadt.regions.services import unique_slug
 
-from . import search
+from .effects import entries_written
 from .models import Entry, PublicationState
 
 ENTRY_FIELDS = (
@@ -44,11 +45,6 @@ ENTRY_FIELDS = (
 RELATIONS = ("terms", "partners", "districts")
 
 
-def _require(actor: Any, permission: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def _relations(data: dict[str, Any]) -> dict[str, list[Any]]:
     return {name: list(data[name]) for name in RELATIONS if name in data and data[name] is not None}
 
@@ -60,13 +56,11 @@ def _check_districts(municipality: Municipality, districts: Iterable[Any]) -> No
 
 
 @transaction.atomic
-def entry_create(
-    *, actor: Any, municipality: Municipality, data: dict[str, Any], note: str = "", system_label: str = "System"
-) -> Entry:
+def entry_create(*, actor: Actor, municipality: Municipality, data: dict[str, Any], note: str = "") -> Entry:
     """Create an entry. Editors create entries their organisation leads; the team creates any in its city."""
     lead = data.get("lead_organisation")
-    may_for_city = actor is None or actor.has_perm("inventory.add_entry", municipality)
-    if not may_for_city and (lead is None or not actor.has_perm("inventory.add_entry", lead)):
+    may_for_lead = lead is not None and permits(actor, "inventory.add_entry", lead)
+    if not (permits(actor, "inventory.add_entry", municipality) or may_for_lead):
         raise PermissionDenied
     entry = Entry(municipality=municipality)
     for name in ENTRY_FIELDS:
@@ -75,25 +69,18 @@ def entry_create(
     entry.slug = unique_slug(Entry, entry.title, scope={"municipality": municipality})
     relations = _relations(data)
     _check_districts(municipality, relations.get("districts", []))
-    entry = save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
-    search.index_entries([entry])
-    analysis.entries_changed([entry.pk])  # similar entries, after the commit
+    entry = save_tracked(entry, actor=actor, m2m=relations, note=note)
+    entries_written([entry.pk], actor=actor)
     return entry
 
 
 @transaction.atomic
-def entry_update(
-    *, actor: Any, entry: Entry, data: dict[str, Any], note: str = "", system_label: str = "System"
-) -> Entry:
-    _require(actor, "inventory.change_entry", entry)
+def entry_update(*, actor: Actor, entry: Entry, data: dict[str, Any], note: str = "") -> Entry:
+    require(actor, "inventory.change_entry", entry)
     new_lead = data.get("lead_organisation", entry.lead_organisation)
-    if (
-        actor is not None
-        and new_lead != entry.lead_organisation
-        and not (
-            actor.has_perm("inventory.publish_entry", entry)
-            or (new_lead and actor.has_perm("inventory.add_entry", new_lead))
-        )
+    if new_lead != entry.lead_organisation and not (
+        permits(actor, "inventory.publish_entry", entry)
+        or (new_lead and permits(actor, "inventory.add_entry", new_lead))
     ):
         # An editor cannot hand an entry to an organisation they do not edit for.
         raise PermissionDenied
@@ -105,65 +92,60 @@ def entry_update(
         entry.slug = unique_slug(Entry, entry.title, scope={"municipality": entry.municipality}, exclude_pk=entry.pk)
     relations = _relations(data)
     _check_districts(entry.municipality, relations.get("districts", []))
-    entry = save_tracked(entry, actor=actor, m2m=relations, note=note, system_label=system_label)
-    search.index_entries([entry])
-    analysis.entries_changed([entry.pk])  # similar entries, after the commit
+    entry = save_tracked(entry, actor=actor, m2m=relations, note=note)
+    entries_written([entry.pk], actor=actor)
     return entry
 
 
 @transaction.atomic
-def entry_submit(*, actor: Any, entry: Entry, system_label: str = "System") -> Entry:
+def entry_submit(*, actor: Actor, entry: Entry) -> Entry:
     """An editor (or a system process such as a stocktaking answer) hands a draft to the team for review."""
-    _require(actor, "inventory.submit_entry", entry)
+    require(actor, "inventory.submit_entry", entry)
     entry.publication_state = PublicationState.IN_REVIEW
-    search.changed()
-    analysis.entries_changed([entry.pk])  # the team compares entries in review
-    return save_tracked(entry, actor=actor, note=_("submitted for review"), system_label=system_label)
+    entry = save_tracked(entry, actor=actor, note=gettext_noop("submitted for review"))
+    entries_written([entry.pk], actor=actor)  # the team compares entries in review
+    return entry
 
 
 @transaction.atomic
-def entry_publish(*, actor: Any, entry: Entry, note: str = "") -> Entry:
-    _require(actor, "inventory.publish_entry", entry)
+def entry_publish(*, actor: Actor, entry: Entry, note: str = "") -> Entry:
+    require(actor, "inventory.publish_entry", entry)
     entry.publication_state = PublicationState.PUBLISHED
     entry.published_at = entry.published_at or timezone.now()
-    entry = save_tracked(entry, actor=actor, note=note or _("published"))
-    # The index holds no publication state (visibility is filtered on the entries themselves), but whatever
-    # is published must be findable, also when it came in by a path that did not index it.
-    search.index_entries([entry])
-    analysis.entries_changed([entry.pk])
+    entry = save_tracked(entry, actor=actor, note=note or gettext_noop("published"))
+    entries_written([entry.pk], actor=actor)
     return entry
 
 
 @transaction.atomic
-def entry_return_to_draft(*, actor: Any, entry: Entry, reason: str = "") -> Entry:
+def entry_return_to_draft(*, actor: Actor, entry: Entry, reason: str = "") -> Entry:
     """Unpublish, or send an entry in review back to its editors."""
-    _require(actor, "inventory.publish_entry", entry)
+    require(actor, "inventory.publish_entry", entry)
     entry.publication_state = PublicationState.DRAFT
-    search.changed()  # the search's facet counts of published entries
-    analysis.entries_changed([entry.pk])  # no longer among the public similar entries
-    return save_tracked(entry, actor=actor, note=reason or _("returned to draft"))
+    entry = save_tracked(entry, actor=actor, note=reason or gettext_noop("returned to draft"))
+    entries_written([entry.pk], actor=actor)  # no longer among the public similar entries and counts
+    return entry
 
 
 @transaction.atomic
-def entry_delete(*, actor: Any, entry: Entry) -> None:
-    _require(actor, "inventory.delete_entry", entry)
+def entry_delete(*, actor: Actor, entry: Entry) -> None:
+    require(actor, "inventory.delete_entry", entry)
     pk = entry.pk
     delete_tracked(entry, actor=actor)
-    search.remove_entries([pk])  # the key cascades already; this keeps the index's own bookkeeping explicit
-    analysis.entries_changed([pk])
+    entries_written(actor=actor, removed=[pk])
 
 
-def organisations_for_new_entries(*, actor: Any, municipality: Municipality) -> list[Organisation]:
+def organisations_for_new_entries(*, viewer: Viewer, municipality: Municipality) -> list[Organisation]:
     """The lead organisations a person may choose: all of the city for its team, their own for editors."""
     organisations = Organisation.objects.filter(municipality=municipality, is_active=True).order_by("name")
-    if actor.has_perm("inventory.add_entry", municipality):
+    if permits(viewer, "inventory.add_entry", municipality):
         return list(organisations)
-    return [organisation for organisation in organisations if actor.has_perm("inventory.add_entry", organisation)]
+    return [organisation for organisation in organisations if permits(viewer, "inventory.add_entry", organisation)]
 
 
 def entries_import(
     *,
-    actor: Any,
+    actor: Actor,
     municipality: Municipality,
     data: bytes,
     filename: str,
@@ -172,15 +154,11 @@ def entries_import(
 ) -> Any:
     """Import a spreadsheet (XLSX or CSV) into the municipality's inventory: all rows or, on any error, none.
 
-    The Smart City team imports; ``actor=None`` is the command line. See ``spreadsheets.import_entries``.
+    The Smart City team imports; the command line is ``System("Import")``. See ``spreadsheets.import_entries``.
     """
     from .spreadsheets import import_entries
 
-    _require(actor, "inventory.import_entries", municipality)
-    result = import_entries(
+    require(actor, "inventory.import_entries", municipality)
+    return import_entries(
         actor=actor, municipality=municipality, data=data, filename=filename, dry_run=dry_run, progress=progress
     )
-    if result.saved:
-        # the municipality's entries: unchanged texts cost a hash each (see smartstadt/analysis/indexing.py)
-        analysis.entries_changed(Entry.objects.filter(municipality=municipality).values_list("pk", flat=True))
-    return result

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from smartstadt.core import tabular
+from smartstadt.core.permissions import SignedInRequest
 from smartstadt.regions.models import Municipality
 from smartstadt.regions.selectors import get_municipality
 
@@ -59,7 +60,7 @@ def export_public(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 
 @login_required
-def export_workspace(request: HttpRequest, municipality: str, fmt: str) -> HttpResponseBase:
+def export_workspace(request: SignedInRequest, municipality: str, fmt: str) -> HttpResponseBase:
     """Every entry of the municipality in every state, for the team to edit and import again."""
     place = get_municipality(slug=municipality)
     if not request.user.has_perm("inventory.export_entries", place):
@@ -76,7 +77,7 @@ def _importing_municipality(request: HttpRequest, slug: str) -> Municipality:
 
 
 @login_required
-def import_template(request: HttpRequest, municipality: str, fmt: str) -> HttpResponse:
+def import_template(request: SignedInRequest, municipality: str, fmt: str) -> HttpResponse:
     place = _importing_municipality(request, municipality)
     if fmt not in spreadsheets.IMPORT_FORMATS:
         raise Http404
@@ -84,7 +85,7 @@ def import_template(request: HttpRequest, municipality: str, fmt: str) -> HttpRe
 
 
 @login_required
-def import_start(request: HttpRequest, municipality: str) -> HttpResponse:
+def import_start(request: SignedInRequest, municipality: str) -> HttpResponse:
     place = _importing_municipality(request, municipality)
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +134,7 @@ def _context(place: Municipality, state: ImportRun) -> dict[str, Any]:
 
 
 @login_required
-def import_detail(request: HttpRequest, municipality: str, token: str) -> HttpResponse:
+def import_detail(request: SignedInRequest, municipality: str, token: str) -> HttpResponse:
     place = _importing_municipality(request, municipality)
     state = _pending(request, place, token)
     context = _context(place, state)
@@ -146,7 +147,7 @@ def import_detail(request: HttpRequest, municipality: str, token: str) -> HttpRe
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, municipality: str, token: str) -> HttpResponse:
+def import_confirm(request: SignedInRequest, municipality: str, token: str) -> HttpResponse:
     place = _importing_municipality(request, municipality)
     state = _pending(request, place, token)
     if not _context(place, state)["can_confirm"]:
@@ -166,7 +167,7 @@ def import_confirm(request: HttpRequest, municipality: str, token: str) -> HttpR
 
 @login_required
 @require_POST
-def import_discard(request: HttpRequest, municipality: str, token: str) -> HttpResponse:
+def import_discard(request: SignedInRequest, municipality: str, token: str) -> HttpResponse:
     place = _importing_municipality(request, municipality)
     state = _pending(request, place, token)
     if state.is_running:

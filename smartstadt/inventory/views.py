@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from smartstadt.analysis import tag_views
 from smartstadt.analysis.selectors import similar_entries_for
 from smartstadt.core.pagecache import public_page
+from smartstadt.core.permissions import SignedInRequest
 from smartstadt.regions.models import Municipality, Organisation
 from smartstadt.regions.selectors import get_municipality
 
@@ -53,13 +54,13 @@ def entry_detail(request: HttpRequest, municipality: str, slug: str) -> HttpResp
 
 
 def _lead_choices(request: HttpRequest, municipality: Municipality) -> tuple[list[Organisation], bool]:
-    choices = services.organisations_for_new_entries(actor=request.user, municipality=municipality)
+    choices = services.organisations_for_new_entries(viewer=request.user, municipality=municipality)
     is_team = request.user.has_perm("inventory.add_entry", municipality)
     return choices, not is_team
 
 
 @login_required
-def entry_create(request: HttpRequest, municipality: str) -> HttpResponse:
+def entry_create(request: SignedInRequest, municipality: str) -> HttpResponse:
     place = get_municipality(slug=municipality)
     choices, lead_required = _lead_choices(request, place)
     if not request.user.has_perm("inventory.add_entry", place) and not choices:
@@ -83,7 +84,7 @@ def entry_create(request: HttpRequest, municipality: str) -> HttpResponse:
 
 
 @login_required
-def entry_edit(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
+def entry_edit(request: SignedInRequest, municipality: str, slug: str) -> HttpResponse:
     entry = get_entry_for_edit(user=request.user, municipality_slug=municipality, slug=slug)
     choices, lead_required = _lead_choices(request, entry.municipality)
     if entry.lead_organisation and entry.lead_organisation not in choices:
@@ -111,7 +112,7 @@ def entry_edit(request: HttpRequest, municipality: str, slug: str) -> HttpRespon
 
 @login_required
 @require_POST
-def entry_transition(request: HttpRequest, municipality: str, slug: str, action: str) -> HttpResponse:
+def entry_transition(request: SignedInRequest, municipality: str, slug: str, action: str) -> HttpResponse:
     entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
     if action == "submit":
         services.entry_submit(actor=request.user, entry=entry)
@@ -132,7 +133,7 @@ def entry_transition(request: HttpRequest, municipality: str, slug: str, action:
 
 
 @login_required
-def entry_history(request: HttpRequest, municipality: str, slug: str) -> HttpResponse:
+def entry_history(request: SignedInRequest, municipality: str, slug: str) -> HttpResponse:
     entry = get_entry_for(viewer=request.user, municipality_slug=municipality, slug=slug)
     records = merging.entry_history_records(viewer=request.user, entry=entry)  # with the entries merged into it
     page = Paginator(records, 50).get_page(request.GET.get("page"))
@@ -140,7 +141,7 @@ def entry_history(request: HttpRequest, municipality: str, slug: str) -> HttpRes
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: SignedInRequest) -> HttpResponse:
     """The editor's and the team's list: own entries in every state, and what waits for review."""
     from smartstadt.core.permissions import roles_of
 

@@ -14,7 +14,7 @@ from typing import Any
 import rules
 from django.utils import timezone
 
-from smartstadt.core.permissions import is_moderator_of, is_platform_admin, is_registered, is_team_of
+from smartstadt.core.permissions import Viewer, is_moderator_of, is_platform_admin, is_registered, is_team_of
 
 from .models import Comment, ContributionFormat, DraftComment, Idea, Phase, Process, Question, Survey, Workshop
 
@@ -53,23 +53,23 @@ def allows(process: Process, contribution_format: str) -> bool:
 
 
 @rules.predicate
-def is_process_team(user: Any, obj: Any) -> bool:
+def is_process_team(user: Viewer, obj: Any) -> bool:
     return bool(is_team_of(user, process_of(obj)))
 
 
 @rules.predicate
-def is_process_moderator(user: Any, obj: Any) -> bool:
+def is_process_moderator(user: Viewer, obj: Any) -> bool:
     return bool(is_moderator_of(user, process_of(obj)))
 
 
 @rules.predicate
-def is_published(user: Any, obj: Any) -> bool:
+def is_published(user: Viewer, obj: Any) -> bool:
     process = process_of(obj)
     return process is not None and process.is_published
 
 
 @rules.predicate
-def is_visible_contribution(user: Any, obj: Any) -> bool:
+def is_visible_contribution(user: Viewer, obj: Any) -> bool:
     """Hidden contributions stay readable for their author (with the reason) and for the moderation."""
     if not getattr(obj, "is_hidden", False):
         return True
@@ -77,25 +77,25 @@ def is_visible_contribution(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def ideas_open(user: Any, obj: Any) -> bool:
+def ideas_open(user: Viewer, obj: Any) -> bool:
     process = process_of(obj)
     return process is not None and allows(process, ContributionFormat.IDEA)
 
 
 @rules.predicate
-def comments_open(user: Any, obj: Any) -> bool:
+def comments_open(user: Viewer, obj: Any) -> bool:
     process = process_of(obj)
     return process is not None and allows(process, ContributionFormat.COMMENT)
 
 
 @rules.predicate
-def supports_open(user: Any, obj: Any) -> bool:
+def supports_open(user: Viewer, obj: Any) -> bool:
     process = process_of(obj)
     return process is not None and allows(process, ContributionFormat.SUPPORT)
 
 
 @rules.predicate
-def draft_comments_open(user: Any, obj: Any) -> bool:
+def draft_comments_open(user: Viewer, obj: Any) -> bool:
     process = process_of(obj)
     return (
         process is not None
@@ -105,23 +105,23 @@ def draft_comments_open(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def surveys_open(user: Any, obj: Any) -> bool:
+def surveys_open(user: Viewer, obj: Any) -> bool:
     process = process_of(obj)
     return process is not None and allows(process, ContributionFormat.SURVEY)
 
 
 @rules.predicate
-def is_published_survey(user: Any, obj: Any) -> bool:
+def is_published_survey(user: Viewer, obj: Any) -> bool:
     return isinstance(obj, Survey) and obj.is_published
 
 
 @rules.predicate
-def has_public_results(user: Any, obj: Any) -> bool:
+def has_public_results(user: Viewer, obj: Any) -> bool:
     return isinstance(obj, Survey) and obj.is_published and obj.results_public
 
 
 @rules.predicate
-def is_open_contribution(user: Any, obj: Any) -> bool:
+def is_open_contribution(user: Viewer, obj: Any) -> bool:
     """Neither hidden nor merged into another idea (a merged idea only redirects to its survivor)."""
     return not getattr(obj, "is_hidden", False) and getattr(obj, "merged_into_id", None) is None
 

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from smartstadt.core.permissions import SignedInRequest
+
 from . import selectors
 from .models import Process
 from .report import FORMATS, build_report, figure_rows, render_report
@@ -17,7 +19,7 @@ def _process_for_report(request: HttpRequest, slug: str) -> Process:
 
 
 @login_required
-def report_page(request: HttpRequest, slug: str) -> HttpResponse:
+def report_page(request: SignedInRequest, slug: str) -> HttpResponse:
     process = _process_for_report(request, slug)
     report = build_report(process, with_topics=False)
     return render(
@@ -28,7 +30,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, slug: str, format: str) -> HttpResponse:
+def report_download(request: SignedInRequest, slug: str, format: str) -> HttpResponse:
     process = _process_for_report(request, slug)
     if format not in FORMATS:
         raise Http404

@@ -11,7 +11,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from smartstadt.core.permissions import roles_of
+from smartstadt.core.models import User
+from smartstadt.core.permissions import Viewer, roles_of
 
 from .caching import cached
 from .draft import DraftSection, draft_sections
@@ -50,7 +51,7 @@ def _with_phases(queryset: QuerySet[Process]) -> QuerySet[Process]:
     )
 
 
-def process_list(*, viewer: Any) -> QuerySet[Process]:
+def process_list(*, viewer: Viewer) -> QuerySet[Process]:
     """Published processes, and the unpublished ones the viewer moderates or runs."""
     roles = roles_of(viewer)
     visible = Q(is_published=True)
@@ -61,7 +62,7 @@ def process_list(*, viewer: Any) -> QuerySet[Process]:
     return _with_phases(Process.objects.filter(visible)).order_by("-created_at", "title")
 
 
-def get_process_for(*, viewer: Any, slug: str) -> Process:
+def get_process_for(*, viewer: Viewer, slug: str) -> Process:
     process = _with_phases(Process.objects.filter(slug=slug)).first()
     if process is None or not viewer.has_perm("participation.view_process", process):
         raise Http404
@@ -96,7 +97,7 @@ def process_timeline(*, process: Process) -> ProcessTimeline:
     return timeline
 
 
-def _visible_ideas(*, process: Process, viewer: Any) -> QuerySet[Idea]:
+def _visible_ideas(*, process: Process, viewer: Viewer) -> QuerySet[Idea]:
     ideas = Idea.objects.current().filter(process=process)
     if viewer.has_perm("participation.moderate", process):
         return ideas
@@ -118,7 +119,7 @@ def _filtered(ideas: QuerySet[Idea], *, district: str, field_of_action: str, sta
 def idea_list(
     *,
     process: Process,
-    viewer: Any,
+    viewer: Viewer,
     sort: str = DEFAULT_SORT,
     district: str = "",
     field_of_action: str = "",
@@ -130,7 +131,7 @@ def idea_list(
 
 
 def idea_count(
-    *, process: Process, viewer: Any, district: str = "", field_of_action: str = "", status: str = ""
+    *, process: Process, viewer: Viewer, district: str = "", field_of_action: str = "", status: str = ""
 ) -> int:
     """How many ideas the viewer sees with these filters. The counts everybody shares (all visible ideas; for
     moderators, hidden ones too) are cached until the next change (caching.py); a signed-in citizen's own hidden
@@ -161,7 +162,7 @@ class _CountedPaginator(Paginator):
 def idea_page(
     *,
     process: Process,
-    viewer: Any,
+    viewer: Viewer,
     number: Any,
     per_page: int,
     sort: str = DEFAULT_SORT,
@@ -185,7 +186,7 @@ def idea_page(
     return page
 
 
-def supported_ids(*, viewer: Any, ideas: list[Idea]) -> set[int]:
+def supported_ids(*, viewer: Viewer, ideas: list[Idea]) -> set[int]:
     """Which of these ideas the viewer supports: one query for the page."""
     if not viewer.is_authenticated or not ideas:
         return set()
@@ -194,7 +195,7 @@ def supported_ids(*, viewer: Any, ideas: list[Idea]) -> set[int]:
     )
 
 
-def get_idea_for(*, viewer: Any, process: Process, pk: int) -> Idea:
+def get_idea_for(*, viewer: Viewer, process: Process, pk: int) -> Idea:
     idea = (
         Idea.objects.select_related(
             "author", "district", "field_of_action", "measure", "measure__strategy", "workshop", "merged_into"
@@ -210,7 +211,7 @@ def get_idea_for(*, viewer: Any, process: Process, pk: int) -> Idea:
     return idea
 
 
-def get_comment_for(*, viewer: Any, idea: Idea, pk: int) -> Comment:
+def get_comment_for(*, viewer: Viewer, idea: Idea, pk: int) -> Comment:
     comment = Comment.objects.select_related("author").filter(idea=idea, pk=pk).first()
     if comment is None:
         raise Http404
@@ -223,7 +224,7 @@ def get_comment_for(*, viewer: Any, idea: Idea, pk: int) -> Comment:
 COMMENTS_PER_PAGE = 50
 
 
-def _visible_comments(*, idea: Idea, viewer: Any) -> QuerySet[Comment]:
+def _visible_comments(*, idea: Idea, viewer: Viewer) -> QuerySet[Comment]:
     comments = Comment.objects.filter(idea=idea)
     if not viewer.has_perm("participation.moderate", idea):
         visible = Q(is_hidden=False)
@@ -233,7 +234,7 @@ def _visible_comments(*, idea: Idea, viewer: Any) -> QuerySet[Comment]:
     return comments
 
 
-def comment_threads(*, idea: Idea, viewer: Any, number: Any = 1, per_page: int = COMMENTS_PER_PAGE) -> Page[Comment]:
+def comment_threads(*, idea: Idea, viewer: Viewer, number: Any = 1, per_page: int = COMMENTS_PER_PAGE) -> Page[Comment]:
     """One page of top-level comments, oldest first, each with all its replies (``reply_list``); hidden ones only
     for their author and moderators. Three queries whatever the number of comments: count, page, replies."""
     visible = _visible_comments(idea=idea, viewer=viewer)
@@ -254,7 +255,7 @@ def comment_threads(*, idea: Idea, viewer: Any, number: Any = 1, per_page: int =
     return page
 
 
-def comment_page_number(*, comment: Comment, viewer: Any, per_page: int = COMMENTS_PER_PAGE) -> int:
+def comment_page_number(*, comment: Comment, viewer: Viewer, per_page: int = COMMENTS_PER_PAGE) -> int:
     """The page of the idea's comments that shows this comment (a reply: the page of its thread)."""
     top = comment.parent if comment.parent_id is not None and comment.parent is not None else comment
     before = (
@@ -307,7 +308,7 @@ class QueueItem:
     reports: list[Report]
 
 
-def moderation_queue(*, viewer: Any) -> list[QueueItem]:
+def moderation_queue(*, viewer: Viewer) -> list[QueueItem]:
     """Open reports of the processes the viewer moderates, one item per contribution, oldest report first."""
     if not viewer.is_authenticated:
         raise PermissionDenied
@@ -344,7 +345,7 @@ def moderation_queue(*, viewer: Any) -> list[QueueItem]:
     return list(items.values())
 
 
-def hidden_contributions(*, viewer: Any) -> list[Idea | Comment | DraftComment]:
+def hidden_contributions(*, viewer: Viewer) -> list[Idea | Comment | DraftComment]:
     """Recently hidden contributions the viewer may show again."""
     roles = roles_of(viewer)
     municipalities = roles.team_municipalities | roles.moderator_municipalities
@@ -370,7 +371,7 @@ def moderation_kind(target: Idea | Comment | DraftComment) -> str:
     return "entwurf" if isinstance(target, DraftComment) else "kommentar"
 
 
-def get_target_for_moderation(*, viewer: Any, kind: str, pk: int) -> Idea | Comment | DraftComment:
+def get_target_for_moderation(*, viewer: Viewer, kind: str, pk: int) -> Idea | Comment | DraftComment:
     target: Idea | Comment | DraftComment | None
     if kind == "idee":
         target = Idea.objects.select_related("process", "author").filter(pk=pk).first()
@@ -387,7 +388,7 @@ def get_target_for_moderation(*, viewer: Any, kind: str, pk: int) -> Idea | Comm
     return target
 
 
-def my_data(*, user: Any) -> dict[str, Any]:
+def my_data(*, user: User) -> dict[str, Any]:
     """Everything the platform keeps about a citizen's participation, for the JSON export (Art. 15/20 GDPR)."""
     profile = ParticipantProfile.objects.filter(user=user).select_related("district").first()
 
@@ -480,7 +481,7 @@ def my_data(*, user: Any) -> dict[str, Any]:
 # --- Comments on the draft ------------------------------------------------------------------------------------------
 
 
-def _visible_draft_comments(*, process: Process, viewer: Any) -> QuerySet[DraftComment]:
+def _visible_draft_comments(*, process: Process, viewer: Viewer) -> QuerySet[DraftComment]:
     comments = DraftComment.objects.filter(process=process, version_id=process.draft_version_id)
     if not viewer.has_perm("participation.moderate", process):
         visible = Q(is_hidden=False)
@@ -490,7 +491,7 @@ def _visible_draft_comments(*, process: Process, viewer: Any) -> QuerySet[DraftC
     return comments.select_related("author", "measure", "measure__strategy").order_by("created_at", "pk")
 
 
-def draft_with_comments(*, process: Process, viewer: Any) -> list[DraftSection]:
+def draft_with_comments(*, process: Process, viewer: Viewer) -> list[DraftSection]:
     """The frozen draft version's paragraphs, each with its visible comments (two queries in all)."""
     version = process.draft_version
     if version is None:
@@ -505,7 +506,7 @@ def draft_with_comments(*, process: Process, viewer: Any) -> list[DraftSection]:
     return sections
 
 
-def get_draft_comment_for(*, viewer: Any, process: Process, pk: int) -> DraftComment:
+def get_draft_comment_for(*, viewer: Viewer, process: Process, pk: int) -> DraftComment:
     comment = DraftComment.objects.select_related("author", "measure").filter(process=process, pk=pk).first()
     if comment is None:
         raise Http404
@@ -550,7 +551,7 @@ def workshop_totals(*, process: Process) -> dict[str, int]:
     return {"count": row["count"] or 0, "participants": row["people"] or 0}
 
 
-def get_workshop_for(*, viewer: Any, process: Process, pk: int) -> Workshop:
+def get_workshop_for(*, viewer: Viewer, process: Process, pk: int) -> Workshop:
     workshop = Workshop.objects.filter(process=process, pk=pk).first()
     if workshop is None:
         raise Http404
@@ -570,7 +571,7 @@ def workshop_ideas(*, workshop: Workshop) -> QuerySet[Idea]:
 # --- Surveys --------------------------------------------------------------------------------------------------------
 
 
-def survey_list(*, process: Process, viewer: Any) -> list[Survey]:
+def survey_list(*, process: Process, viewer: Viewer) -> list[Survey]:
     surveys = Survey.objects.filter(process=process).order_by("created_at", "pk")
     if not viewer.has_perm("participation.manage_process", process):
         surveys = surveys.filter(is_published=True)
@@ -580,7 +581,7 @@ def survey_list(*, process: Process, viewer: Any) -> list[Survey]:
     return found
 
 
-def get_survey_for(*, viewer: Any, process: Process, pk: int) -> Survey:
+def get_survey_for(*, viewer: Viewer, process: Process, pk: int) -> Survey:
     survey = Survey.objects.filter(process=process, pk=pk).first()
     if survey is None:
         raise Http404
@@ -597,7 +598,7 @@ def survey_questions(*, survey: Survey) -> list[Question]:
     return questions
 
 
-def survey_raw_answers(*, survey: Survey, viewer: Any) -> dict[str, Any] | None:
+def survey_raw_answers(*, survey: Survey, viewer: Viewer) -> dict[str, Any] | None:
     """The viewer's saved answers in the shape the survey form takes (None if they have not answered yet)."""
     if not viewer.is_authenticated:
         return None
@@ -711,7 +712,7 @@ def survey_results(*, survey: Survey) -> tuple[int, list[QuestionResult]]:
 # --- Team ----------------------------------------------------------------------------------------------------------
 
 
-def team_processes(*, viewer: Any) -> QuerySet[Process]:
+def team_processes(*, viewer: Viewer) -> QuerySet[Process]:
     """The processes the viewer runs (team of the municipality, or platform admin)."""
     if not viewer.is_authenticated:
         raise PermissionDenied
@@ -723,7 +724,7 @@ def team_processes(*, viewer: Any) -> QuerySet[Process]:
     )
 
 
-def get_process_to_manage(*, viewer: Any, slug: str) -> Process:
+def get_process_to_manage(*, viewer: Viewer, slug: str) -> Process:
     process = _with_phases(Process.objects.filter(slug=slug)).first()
     if process is None:
         raise Http404

@@ -27,9 +27,11 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from smartstadt.core.history import delete_tracked, save_tracked
+from smartstadt.core.history import Note, delete_tracked, person, save_tracked
 from smartstadt.core.models import ChangeRecord, User
+from smartstadt.core.permissions import Actor, require
 from smartstadt.core.tasks import send_email
 
 from .caching import changed
@@ -57,6 +59,11 @@ from .models import (
 Target = Idea | Comment | DraftComment
 
 DELETED_ACCOUNT_LABEL = "gelöschtes Konto"
+
+# Notes of the change history (stored as the English message, translated when shown).
+MERGED_FROM = gettext_noop("merged from idea %(id)s: %(title)s")
+MERGED_INTO = gettext_noop("merged into idea %(id)s: %(title)s")
+FROM_EVENT = gettext_noop("from the event “%(title)s”")
 
 
 @dataclass(frozen=True)
@@ -110,17 +117,12 @@ def _locked[T: Idea | Comment | DraftComment](target: T) -> T:
     return fresh
 
 
-def _require(actor: Any, permission: str, obj: Any) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 # --- Ideas, comments, supports ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def idea_create(*, actor: Any, process: Process, data: dict[str, Any]) -> Idea:
-    _require(actor, "participation.add_idea", process)
+def idea_create(*, actor: User, process: Process, data: dict[str, Any]) -> Idea:
+    require(actor, "participation.add_idea", process)
     _rate_limit("idea", str(actor.pk))
     district = data.get("district")
     if district is not None and district.municipality_id != process.municipality_id:
@@ -141,13 +143,13 @@ def idea_create(*, actor: Any, process: Process, data: dict[str, Any]) -> Idea:
         longitude=data.get("longitude"),
     )
     changed()
-    return save_tracked(idea, actor=actor, note="Idee eingereicht")
+    return save_tracked(idea, actor=actor, note=gettext_noop("idea submitted"))
 
 
 @transaction.atomic
-def idea_support(*, actor: Any, idea: Idea) -> bool:
+def idea_support(*, actor: User, idea: Idea) -> bool:
     """Support an idea once. True if this call added the support, False if it existed already."""
-    _require(actor, "participation.support_idea", idea)
+    require(actor, "participation.support_idea", idea)
     _rate_limit("support", str(actor.pk))
     try:
         with transaction.atomic():
@@ -159,7 +161,7 @@ def idea_support(*, actor: Any, idea: Idea) -> bool:
 
 
 @transaction.atomic
-def idea_withdraw_support(*, actor: Any, idea: Idea) -> bool:
+def idea_withdraw_support(*, actor: User, idea: Idea) -> bool:
     """Withdraw one's support. True if this call removed it. Needs no open phase: a citizen may always take back."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied
@@ -172,8 +174,8 @@ def idea_withdraw_support(*, actor: Any, idea: Idea) -> bool:
 
 
 @transaction.atomic
-def comment_create(*, actor: Any, idea: Idea, text: str, parent: Comment | None = None) -> Comment:
-    _require(actor, "participation.add_comment", idea)
+def comment_create(*, actor: User, idea: Idea, text: str, parent: Comment | None = None) -> Comment:
+    require(actor, "participation.add_comment", idea)
     if parent is not None:
         if parent.idea_id != idea.pk:
             raise ValidationError({"parent": _("You can only reply to a comment on this idea.")})
@@ -191,8 +193,8 @@ def comment_create(*, actor: Any, idea: Idea, text: str, parent: Comment | None 
 
 
 @transaction.atomic
-def contribution_report(*, actor: Any, target: Target, reason: str) -> Report:
-    _require(actor, "participation.report_contribution", target)
+def contribution_report(*, actor: User, target: Target, reason: str) -> Report:
+    require(actor, "participation.report_contribution", target)
     _rate_limit("report", str(actor.pk))
     reason = reason.strip()
     if not reason:
@@ -208,7 +210,7 @@ def contribution_report(*, actor: Any, target: Target, reason: str) -> Report:
     return report
 
 
-def _resolve_reports(*, actor: Any, target: Target, outcome: str) -> int:
+def _resolve_reports(*, actor: Actor, target: Target, outcome: str) -> int:
     reports = Report.objects.filter(outcome=Report.Outcome.OPEN)
     if isinstance(target, Idea):
         reports = reports.filter(idea=target)
@@ -220,9 +222,9 @@ def _resolve_reports(*, actor: Any, target: Target, outcome: str) -> int:
 
 
 @transaction.atomic
-def contribution_hide(*, actor: Any, target: Target, reason: str) -> None:
+def contribution_hide(*, actor: Actor, target: Target, reason: str) -> None:
     """Hide a contribution; its author still sees it, with the reason."""
-    _require(actor, "participation.moderate", target)
+    require(actor, "participation.moderate", target)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the author a reason why the contribution is hidden.")})
@@ -232,14 +234,14 @@ def contribution_hide(*, actor: Any, target: Target, reason: str) -> None:
     target.is_hidden = True
     target.hidden_reason = reason[:500]
     target.hidden_at = timezone.now()
-    save_tracked(target, actor=actor, note="ausgeblendet")
+    save_tracked(target, actor=actor, note=gettext_noop("hidden"))
     changed()
     _resolve_reports(actor=actor, target=target, outcome=Report.Outcome.HIDDEN)
 
 
 @transaction.atomic
-def contribution_unhide(*, actor: Any, target: Target) -> None:
-    _require(actor, "participation.moderate", target)
+def contribution_unhide(*, actor: Actor, target: Target) -> None:
+    require(actor, "participation.moderate", target)
     target = _locked(target)
     if not target.is_hidden:
         return
@@ -248,14 +250,14 @@ def contribution_unhide(*, actor: Any, target: Target) -> None:
     target.is_hidden = False
     target.hidden_reason = ""
     target.hidden_at = None
-    save_tracked(target, actor=actor, note="wieder eingeblendet")
+    save_tracked(target, actor=actor, note=gettext_noop("shown again"))
     changed()
 
 
 @transaction.atomic
-def reports_dismiss(*, actor: Any, target: Target) -> int:
+def reports_dismiss(*, actor: Actor, target: Target) -> int:
     """The moderation finds nothing wrong: the open reports of the contribution are closed."""
-    _require(actor, "participation.moderate", target)
+    require(actor, "participation.moderate", target)
     return _resolve_reports(actor=actor, target=target, outcome=Report.Outcome.DISMISSED)
 
 
@@ -263,17 +265,17 @@ def reports_dismiss(*, actor: Any, target: Target) -> int:
 
 
 @transaction.atomic
-def idea_answer(*, actor: Any, idea: Idea, status: str, answer: str, measure: Any = None) -> Idea:
+def idea_answer(*, actor: Actor, idea: Idea, status: str, answer: str, measure: Any = None) -> Idea:
     """The official answer and status; the author gets an e-mail after commit unless they turned that off."""
     return contribution_answer(actor=actor, target=idea, status=status, answer=answer, measure=measure)
 
 
 @transaction.atomic
 def contribution_answer[T: Idea | DraftComment](
-    *, actor: Any, target: T, status: str, answer: str, measure: Any = None
+    *, actor: Actor, target: T, status: str, answer: str, measure: Any = None
 ) -> T:
     """The official answer and status of an idea or a comment on the draft; "taken" names the measure."""
-    _require(actor, "participation.answer_idea", target)
+    require(actor, "participation.answer_idea", target)
     answer = answer.strip()
     process = target.process
     errors: dict[str, str] = {}
@@ -294,8 +296,8 @@ def contribution_answer[T: Idea | DraftComment](
     target.answer = answer
     target.measure = measure if status == IdeaStatus.TAKEN else None
     target.answered_at = timezone.now()
-    target.answered_by = actor
-    save_tracked(target, actor=actor, note="beantwortet", validate=False)
+    target.answered_by = person(actor)
+    save_tracked(target, actor=actor, note=gettext_noop("answered"), validate=False)
     changed()
     author = target.author
     if author is not None and author.email and _wants_answer_mail(author):
@@ -392,7 +394,7 @@ def account_confirm(*, uidb64: str, token: str) -> User | None:
 
 
 @transaction.atomic
-def profile_update(*, actor: Any, data: dict[str, Any]) -> ParticipantProfile:
+def profile_update(*, actor: User, data: dict[str, Any]) -> ParticipantProfile:
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied
     profile, _created = ParticipantProfile.objects.get_or_create(user=actor)
@@ -409,7 +411,7 @@ def profile_update(*, actor: Any, data: dict[str, Any]) -> ParticipantProfile:
 
 
 @transaction.atomic
-def account_delete(*, actor: Any) -> None:
+def account_delete(*, actor: User) -> None:
     """Delete the account; its contributions and supports stay, without any link to the person.
 
     The change history keeps its rows but names "gelöschtes Konto" instead of the user name.
@@ -432,9 +434,9 @@ def account_delete(*, actor: Any) -> None:
 
 
 @transaction.atomic
-def draft_comment_create(*, actor: Any, process: Process, paragraph: str, text: str) -> DraftComment:
+def draft_comment_create(*, actor: User, process: Process, paragraph: str, text: str) -> DraftComment:
     """A comment on one paragraph of the process's frozen draft version."""
-    _require(actor, "participation.add_draft_comment", process)
+    require(actor, "participation.add_draft_comment", process)
     version = process.draft_version
     if version is None:
         raise PermissionDenied
@@ -454,20 +456,20 @@ def draft_comment_create(*, actor: Any, process: Process, paragraph: str, text: 
         text=text,
     )
     changed()
-    return save_tracked(comment, actor=actor, note="Kommentar zum Entwurf")
+    return save_tracked(comment, actor=actor, note=gettext_noop("comment on the draft"))
 
 
 # --- Merging ideas --------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def idea_merge(*, actor: Any, idea: Idea, into: Idea) -> Idea:
+def idea_merge(*, actor: Actor, idea: Idea, into: Idea) -> Idea:
     """Merge ``idea`` into ``into``: supports and comments move, a citizen who supported both counts once.
 
     The merged idea stays as a record (its history, text and answer remain) and its address redirects to the
     surviving idea; ideas merged into it earlier now point to the survivor as well.
     """
-    _require(actor, "participation.manage_process", idea.process)
+    require(actor, "participation.manage_process", idea.process)
     if into.process_id != idea.process_id:
         raise ValidationError({"into": _("Choose an idea of the same process.")})
     if into.pk == idea.pk:
@@ -487,12 +489,22 @@ def idea_merge(*, actor: Any, idea: Idea, into: Idea) -> Idea:
     Idea.objects.filter(merged_into=source).update(merged_into=survivor)
     survivor.support_count = Support.objects.filter(idea=survivor).count()
     survivor.comment_count = Comment.objects.filter(idea=survivor, is_hidden=False).count()
-    save_tracked(survivor, actor=actor, note=f"zusammengeführt aus Idee {source.pk}: {source.title}", validate=False)
+    save_tracked(
+        survivor,
+        actor=actor,
+        note=Note(gettext_noop("merged from idea %(id)s: %(title)s"), {"id": source.pk, "title": source.title}),
+        validate=False,
+    )
     source.merged_into = survivor
     source.merged_at = timezone.now()
     source.support_count = 0
     source.comment_count = 0
-    save_tracked(source, actor=actor, note=f"zusammengeführt in Idee {survivor.pk}: {survivor.title}", validate=False)
+    save_tracked(
+        source,
+        actor=actor,
+        note=Note(gettext_noop("merged into idea %(id)s: %(title)s"), {"id": survivor.pk, "title": survivor.title}),
+        validate=False,
+    )
     changed()
     return survivor
 
@@ -516,8 +528,8 @@ def _check_process_links(municipality_id: int, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def process_create(*, actor: Any, municipality: Any, data: dict[str, Any]) -> Process:
-    _require(actor, "participation.add_process", municipality)
+def process_create(*, actor: Actor, municipality: Any, data: dict[str, Any]) -> Process:
+    require(actor, "participation.add_process", municipality)
     _check_process_links(municipality.pk, data)
     if Process.objects.filter(slug=data["slug"]).exists():
         raise ValidationError({"slug": _("This URL name is taken; please choose another.")})
@@ -530,8 +542,8 @@ def process_create(*, actor: Any, municipality: Any, data: dict[str, Any]) -> Pr
 
 
 @transaction.atomic
-def process_update(*, actor: Any, process: Process, data: dict[str, Any]) -> Process:
-    _require(actor, "participation.manage_process", process)
+def process_update(*, actor: Actor, process: Process, data: dict[str, Any]) -> Process:
+    require(actor, "participation.manage_process", process)
     _check_process_links(process.municipality_id, data)
     if Process.objects.filter(slug=data["slug"]).exclude(pk=process.pk).exists():
         raise ValidationError({"slug": _("This URL name is taken; please choose another.")})
@@ -544,8 +556,8 @@ def process_update(*, actor: Any, process: Process, data: dict[str, Any]) -> Pro
 
 
 @transaction.atomic
-def phase_save(*, actor: Any, process: Process, data: dict[str, Any], phase: Phase | None = None) -> Phase:
-    _require(actor, "participation.manage_process", process)
+def phase_save(*, actor: Actor, process: Process, data: dict[str, Any], phase: Phase | None = None) -> Phase:
+    require(actor, "participation.manage_process", process)
     starts, ends = data.get("starts_on"), data.get("ends_on")
     if starts is not None and ends is not None and ends < starts:
         raise ValidationError({"ends_on": _("A phase cannot end before it starts.")})
@@ -559,8 +571,8 @@ def phase_save(*, actor: Any, process: Process, data: dict[str, Any], phase: Pha
 
 
 @transaction.atomic
-def phase_delete(*, actor: Any, phase: Phase) -> None:
-    _require(actor, "participation.manage_process", phase.process)
+def phase_delete(*, actor: Actor, phase: Phase) -> None:
+    require(actor, "participation.manage_process", phase.process)
     delete_tracked(phase, actor=actor)
     changed()
 
@@ -571,10 +583,12 @@ WORKSHOP_FIELDS = ("kind", "title", "held_on", "place", "participant_count", "pa
 
 
 @transaction.atomic
-def workshop_save(*, actor: Any, process: Process, data: dict[str, Any], workshop: Workshop | None = None) -> Workshop:
-    _require(actor, "participation.manage_process", process)
+def workshop_save(
+    *, actor: Actor, process: Process, data: dict[str, Any], workshop: Workshop | None = None
+) -> Workshop:
+    require(actor, "participation.manage_process", process)
     if workshop is None:
-        workshop = Workshop(process=process, created_by=actor)
+        workshop = Workshop(process=process, created_by=person(actor))
     for name in WORKSHOP_FIELDS:
         value = data.get(name)
         setattr(workshop, name, value if value is not None else "")
@@ -583,10 +597,10 @@ def workshop_save(*, actor: Any, process: Process, data: dict[str, Any], worksho
 
 
 @transaction.atomic
-def workshop_idea_create(*, actor: Any, workshop: Workshop, data: dict[str, Any]) -> Idea:
+def workshop_idea_create(*, actor: Actor, workshop: Workshop, data: dict[str, Any]) -> Idea:
     """An idea or statement collected at the workshop, entered by the team; it counts like every other idea."""
     process = workshop.process
-    _require(actor, "participation.manage_process", process)
+    require(actor, "participation.manage_process", process)
     district = data.get("district")
     if district is not None and district.municipality_id != process.municipality_id:
         raise ValidationError({"district": _("Choose a district of %(name)s.") % {"name": process.municipality}})
@@ -605,7 +619,9 @@ def workshop_idea_create(*, actor: Any, workshop: Workshop, data: dict[str, Any]
         created_at=timezone.make_aware(datetime.datetime.combine(workshop.held_on, datetime.time(12))),
     )
     changed()
-    return save_tracked(idea, actor=actor, note=f"aus der Veranstaltung „{workshop.title}“")
+    return save_tracked(
+        idea, actor=actor, note=Note(gettext_noop("from the event “%(title)s”"), {"title": workshop.title})
+    )
 
 
 # --- Surveys --------------------------------------------------------------------------------------------------------
@@ -615,8 +631,8 @@ QUESTION_FIELDS = ("kind", "text", "help_text", "required", "scale_max", "scale_
 
 
 @transaction.atomic
-def survey_save(*, actor: Any, process: Process, data: dict[str, Any], survey: Survey | None = None) -> Survey:
-    _require(actor, "participation.manage_process", process)
+def survey_save(*, actor: Actor, process: Process, data: dict[str, Any], survey: Survey | None = None) -> Survey:
+    require(actor, "participation.manage_process", process)
     if survey is None:
         survey = Survey(process=process)
     survey.title = data["title"]
@@ -637,9 +653,9 @@ def _option_lines(text: str) -> list[str]:
 
 
 @transaction.atomic
-def question_save(*, actor: Any, survey: Survey, data: dict[str, Any], question: Question | None = None) -> Question:
+def question_save(*, actor: Actor, survey: Survey, data: dict[str, Any], question: Question | None = None) -> Question:
     """Create or change a question; options come one per line and keep their answers when their text stays."""
-    _require(actor, "participation.manage_process", survey.process)
+    require(actor, "participation.manage_process", survey.process)
     options = _option_lines(data.get("options") or "")
     kind = data["kind"]
     if kind in CHOICE_KINDS and len(options) < 2:
@@ -671,10 +687,10 @@ def question_save(*, actor: Any, survey: Survey, data: dict[str, Any], question:
 
 
 @transaction.atomic
-def question_move(*, actor: Any, question: Question, offset: int) -> None:
+def question_move(*, actor: Actor, question: Question, offset: int) -> None:
     """Move a question one place up (-1) or down (+1)."""
     survey = question.survey
-    _require(actor, "participation.manage_process", survey.process)
+    require(actor, "participation.manage_process", survey.process)
     ids = list(survey.questions.order_by("order", "pk").values_list("pk", flat=True))
     position = ids.index(question.pk)
     target = position + (1 if offset > 0 else -1)
@@ -686,8 +702,8 @@ def question_move(*, actor: Any, question: Question, offset: int) -> None:
 
 
 @transaction.atomic
-def question_delete(*, actor: Any, question: Question) -> None:
-    _require(actor, "participation.manage_process", question.survey.process)
+def question_delete(*, actor: Actor, question: Question) -> None:
+    require(actor, "participation.manage_process", question.survey.process)
     delete_tracked(question, actor=actor)
 
 
@@ -766,13 +782,13 @@ def _validated_answers(questions: list[Question], raw: dict[str, Any]) -> list[S
 
 
 @transaction.atomic
-def survey_answer(*, actor: Any, survey: Survey, raw: dict[str, Any]) -> SurveyResponse:
+def survey_answer(*, actor: User, survey: Survey, raw: dict[str, Any]) -> SurveyResponse:
     """Save the citizen's answer set: the first time it is created, later it is replaced (one set per account).
 
     ``raw`` maps ``question_<pk>`` to an option id (single choice), a list of option ids (multiple choice), a
     mapping option id → rank (ranking), a number (rating) or a text.
     """
-    _require(actor, "participation.answer_survey", survey)
+    require(actor, "participation.answer_survey", survey)
     questions = list(survey.questions.prefetch_related("options").order_by("order", "pk"))
     answers = _validated_answers(questions, raw)
     if not answers:

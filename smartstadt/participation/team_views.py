@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartstadt.core import tabular
-from smartstadt.core.permissions import roles_of
+from smartstadt.core.permissions import SignedInRequest, roles_of
 from smartstadt.regions.models import Municipality
 
 from . import exports, selectors, services
@@ -45,7 +45,7 @@ def _form_page(
 
 
 @login_required
-def processes(request: HttpRequest) -> HttpResponse:
+def processes(request: SignedInRequest) -> HttpResponse:
     user: Any = request.user
     found = list(selectors.team_processes(viewer=user))
     municipalities = Municipality.objects.order_by("name")
@@ -57,7 +57,7 @@ def processes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def process_create(request: HttpRequest, municipality: str) -> HttpResponse:
+def process_create(request: SignedInRequest, municipality: str) -> HttpResponse:
     place = get_object_or_404(Municipality, slug=municipality)
     if not request.user.has_perm("participation.add_process", place):
         raise PermissionDenied
@@ -78,7 +78,7 @@ def process_create(request: HttpRequest, municipality: str) -> HttpResponse:
 
 
 @login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: SignedInRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     return render(
         request,
@@ -94,7 +94,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def process_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def process_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     form = ProcessForm(request.POST or None, instance=process, municipality=process.municipality)
     status = 200
@@ -120,7 +120,7 @@ def _phase(process: Process, pk: int) -> Phase:
 
 
 @login_required
-def phase_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def phase_edit(request: SignedInRequest, slug: str, pk: int | None = None) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     phase = _phase(process, pk) if pk is not None else None
     form = PhaseForm(request.POST or None, instance=phase)
@@ -141,7 +141,7 @@ def phase_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
 
 @login_required
 @require_POST
-def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def phase_delete(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     services.phase_delete(actor=request.user, phase=_phase(process, pk))
     messages.success(request, _("The phase is deleted."))
@@ -152,7 +152,7 @@ def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def draft_comments(request: HttpRequest, slug: str) -> HttpResponse:
+def draft_comments(request: SignedInRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     if process.draft_version is None:
         raise Http404
@@ -173,7 +173,7 @@ def draft_comments(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def idea_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def idea_merge(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     idea, process = _idea_and_process(request, slug, pk)
     if not request.user.has_perm("participation.manage_process", process):
         raise PermissionDenied
@@ -206,7 +206,7 @@ def _workshop(process: Process, pk: int) -> Workshop:
 
 
 @login_required
-def workshop_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def workshop_edit(request: SignedInRequest, slug: str, pk: int | None = None) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     workshop = _workshop(process, pk) if pk is not None else None
     form = WorkshopForm(request.POST or None, instance=workshop)
@@ -228,7 +228,7 @@ def workshop_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
 
 
 @login_required
-def workshop_idea(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def workshop_idea(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     workshop = _workshop(process, pk)
     form = WorkshopIdeaForm(request.POST or None, process=process)
@@ -267,7 +267,7 @@ def _survey_url(survey: Survey) -> str:
 
 
 @login_required
-def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_create(request: SignedInRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     form = SurveyForm(request.POST or None)
     status = 200
@@ -283,7 +283,7 @@ def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def survey_edit(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     survey = _survey(process, pk)
     form = SurveyForm(request.POST or None, instance=survey)
@@ -315,7 +315,7 @@ def _question(survey: Survey, pk: int) -> Question:
 
 
 @login_required
-def question_edit(request: HttpRequest, slug: str, pk: int, question: int | None = None) -> HttpResponse:
+def question_edit(request: SignedInRequest, slug: str, pk: int, question: int | None = None) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     survey = _survey(process, pk)
     item = _question(survey, question) if question is not None else None
@@ -338,7 +338,7 @@ def question_edit(request: HttpRequest, slug: str, pk: int, question: int | None
 
 @login_required
 @require_POST
-def question_move(request: HttpRequest, slug: str, pk: int, question: int) -> HttpResponse:
+def question_move(request: SignedInRequest, slug: str, pk: int, question: int) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     survey = _survey(process, pk)
     services.question_move(
@@ -351,7 +351,7 @@ def question_move(request: HttpRequest, slug: str, pk: int, question: int) -> Ht
 
 @login_required
 @require_POST
-def question_delete(request: HttpRequest, slug: str, pk: int, question: int) -> HttpResponse:
+def question_delete(request: SignedInRequest, slug: str, pk: int, question: int) -> HttpResponse:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     survey = _survey(process, pk)
     services.question_delete(actor=request.user, question=_question(survey, question))
@@ -360,7 +360,7 @@ def question_delete(request: HttpRequest, slug: str, pk: int, question: int) -> 
 
 
 @login_required
-def survey_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponseBase:
+def survey_export(request: SignedInRequest, slug: str, pk: int, fmt: str) -> HttpResponseBase:
     process = selectors.get_process_to_manage(viewer=request.user, slug=slug)
     survey = _survey(process, pk)
     if fmt not in ("csv", "xlsx"):

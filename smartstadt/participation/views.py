@@ -21,7 +21,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartstadt.core.models import User
 from smartstadt.core.pagecache import public_page
+from smartstadt.core.permissions import SignedInRequest
 
 from . import selectors, services
 from .caching import GENERATION
@@ -177,7 +179,7 @@ def idea_detail(request: HttpRequest, slug: str, pk: int, comment_form: CommentF
 
 
 @login_required
-def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
+def idea_create(request: SignedInRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_for(viewer=request.user, slug=slug)
     if not request.user.has_perm("participation.add_idea", process):
         raise PermissionDenied
@@ -198,7 +200,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def idea_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def idea_support(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     idea, process = _idea_and_process(request, slug, pk)
     withdraw = request.POST.get("action") == "withdraw"
     refused = False
@@ -234,7 +236,7 @@ def idea_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def comment_create(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     idea, _process = _idea_and_process(request, slug, pk)
     if not request.user.has_perm("participation.add_comment", idea):
         raise PermissionDenied
@@ -261,7 +263,7 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def contribution_report(request: HttpRequest, slug: str, pk: int, comment: int | None = None) -> HttpResponse:
+def contribution_report(request: SignedInRequest, slug: str, pk: int, comment: int | None = None) -> HttpResponse:
     idea, process = _idea_and_process(request, slug, pk)
     target: Idea | Comment = (
         selectors.get_comment_for(viewer=request.user, idea=idea, pk=comment) if comment is not None else idea
@@ -316,7 +318,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def idea_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def idea_answer(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     idea, process = _idea_and_process(request, slug, pk)
     if not request.user.has_perm("participation.answer_idea", idea):
         raise PermissionDenied
@@ -345,7 +347,7 @@ def idea_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def moderation_queue(request: HttpRequest) -> HttpResponse:
+def moderation_queue(request: SignedInRequest) -> HttpResponse:
     queue = selectors.moderation_queue(viewer=request.user)
     return render(
         request,
@@ -366,7 +368,7 @@ def _target_url(target: Idea | Comment | DraftComment) -> str:
 
 
 @login_required
-def moderation_hide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def moderation_hide(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     target = selectors.get_target_for_moderation(viewer=request.user, kind=kind, pk=pk)
     form = HideForm(request.POST or None)
     status = 200
@@ -390,7 +392,7 @@ def moderation_hide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def moderation_unhide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def moderation_unhide(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     target = selectors.get_target_for_moderation(viewer=request.user, kind=kind, pk=pk)
     services.contribution_unhide(actor=request.user, target=target)
     messages.success(request, _("The contribution is visible again."))
@@ -399,7 +401,7 @@ def moderation_unhide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def moderation_dismiss(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def moderation_dismiss(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     target = selectors.get_target_for_moderation(viewer=request.user, kind=kind, pk=pk)
     services.reports_dismiss(actor=request.user, target=target)
     messages.success(request, _("The reports are closed; the contribution stays visible."))
@@ -440,7 +442,7 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: SignedInRequest) -> HttpResponse:
     user: Any = request.user
     profile = ParticipantProfile.objects.filter(user=user).first()
     initial = {
@@ -463,7 +465,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_data_export(request: HttpRequest) -> HttpResponse:
+def my_data_export(request: SignedInRequest) -> HttpResponse:
     data = selectors.my_data(user=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
@@ -473,7 +475,7 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             messages.error(request, _("Please tick the box to confirm that you want to delete your account."))
@@ -513,7 +515,7 @@ def draft(request: HttpRequest, slug: str, form: DraftCommentForm | None = None)
 
 @login_required
 @require_POST
-def draft_comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+def draft_comment_create(request: SignedInRequest, slug: str) -> HttpResponse:
     process = selectors.get_process_for(viewer=request.user, slug=slug)
     if not request.user.has_perm("participation.add_draft_comment", process):
         raise PermissionDenied
@@ -538,7 +540,7 @@ def draft_comment_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def draft_comment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def draft_comment_report(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.get_process_for(viewer=request.user, slug=slug)
     target = selectors.get_draft_comment_for(viewer=request.user, process=process, pk=pk)
     if not request.user.has_perm("participation.report_contribution", target):
@@ -565,7 +567,7 @@ def draft_comment_report(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 
 
 @login_required
-def draft_comment_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def draft_comment_answer(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.get_process_for(viewer=request.user, slug=slug)
     comment = selectors.get_draft_comment_for(viewer=request.user, process=process, pk=pk)
     if not request.user.has_perm("participation.answer_idea", comment):
@@ -608,7 +610,7 @@ def survey_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = SurveyAnswerForm(request.POST or None, questions=questions, initial_raw=saved)
     status = 200
     if request.method == "POST":
-        if not can_answer:
+        if not can_answer or not isinstance(request.user, User):
             raise PermissionDenied
         status = 400
         if form.is_valid():

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from smartstadt.core.models import SiteProfile
+from smartstadt.core.permissions import SignedInRequest
 from smartstadt.core.selectors import change_history_for
 from smartstadt.frameworks.selectors import TAGGED_SOURCES, dimension_counts, framework_list, get_framework
 from smartstadt.regions.forms import MunicipalityProfileForm
@@ -98,7 +99,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def municipality_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def municipality_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     item = get_municipality_for_edit(user=request.user, slug=slug)
     form = MunicipalityProfileForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +110,7 @@ def municipality_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def municipality_history(request: HttpRequest, slug: str) -> HttpResponse:
+def municipality_history(request: SignedInRequest, slug: str) -> HttpResponse:
     item = get_municipality(slug=slug)
     records = change_history_for(viewer=request.user, obj=item)
     page = Paginator(records, 50).get_page(request.GET.get("page"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -8,6 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from smartstadt.core.admin import HistoryAdminMixin
 
 from .models import District, Municipality, Organisation, Region
+from .signals import places_written
+
+
+class PlacesAdminMixin(HistoryAdminMixin):
+    """Edits in the administration reach the search like edits through the services (``signals.py``): every save
+    counts as a rename, since the admin form does not say which fields changed."""
+
+    place_argument = ""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        keys = [form.instance.pk]
+        if self.place_argument == "organisations":
+            places_written.send(sender=self.model, organisations=keys, renamed_organisations=keys)
+        else:
+            places_written.send(sender=self.model, **{self.place_argument: keys})
 
 
 @admin.register(Region)
@@ -32,7 +50,8 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(HistoryAdminMixin):
+class MunicipalityAdmin(PlacesAdminMixin):
+    place_argument = "municipalities"
     list_display = ["name", "region", "kind", "state", "population", "mpsc_cohort", "organisation_count"]
     list_filter = ["region", "kind", "state", "mpsc_cohort"]
     search_fields = ["name", "slug", "official_key", "vision"]
@@ -49,7 +68,8 @@ class MunicipalityAdmin(HistoryAdminMixin):
 
 
 @admin.register(District)
-class DistrictAdmin(HistoryAdminMixin):
+class DistrictAdmin(PlacesAdminMixin):
+    place_argument = "districts"
     list_display = ["name", "municipality", "kind", "parent", "population", "area_km2", "has_geometry"]
     list_filter = ["kind", "municipality__region", "municipality"]
     search_fields = ["name", "slug", "municipality__name"]
@@ -62,7 +82,8 @@ class DistrictAdmin(HistoryAdminMixin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdminMixin):
+class OrganisationAdmin(PlacesAdminMixin):
+    place_argument = "organisations"
     list_display = ["name", "short_name", "kind", "municipality", "is_active", "contact_email"]
     list_filter = ["kind", "is_active", "municipality__region", "municipality"]
     search_fields = ["name", "short_name", "slug", "description", "municipality__name"]

@@ -9,6 +9,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.shortcuts import get_object_or_404
 
+from smartstadt.core.permissions import Viewer
 from smartstadt.frameworks.models import Term
 
 from .models import District, Municipality, Organisation, OrganisationKind, Region
@@ -78,7 +79,7 @@ def get_municipality(*, slug: str) -> Municipality:
     return get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
 
 
-def get_municipality_for_edit(*, user: Any, slug: str) -> Municipality:
+def get_municipality_for_edit(*, user: Viewer, slug: str) -> Municipality:
     municipality = get_municipality(slug=slug)
     if not user.has_perm("regions.change_municipality", municipality):
         raise PermissionDenied

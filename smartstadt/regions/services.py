@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
 from smartstadt.core.history import save_tracked
+from smartstadt.core.permissions import Actor, require
 
 from .models import District, Municipality, Organisation
+from .signals import places_written
 
 MUNICIPALITY_PROFILE_FIELDS = (
     "official_key",
@@ -27,11 +28,6 @@ MUNICIPALITY_PROFILE_FIELDS = (
 )
 
 
-def _require(actor: Any, permission: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def unique_slug(model: Any, base: str, *, scope: dict[str, Any] | None = None, exclude_pk: Any = None) -> str:
     """A slug not yet taken within the scope, from a German name ("Mülheim" → "muelheim")."""
     root = slugify(base.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss"))[:90] or "eintrag"
@@ -45,8 +41,8 @@ def unique_slug(model: Any, base: str, *, scope: dict[str, Any] | None = None, e
 
 
 @transaction.atomic
-def municipality_update_profile(*, actor: Any, municipality: Municipality, data: dict[str, Any]) -> Municipality:
-    _require(actor, "regions.change_municipality", municipality)
+def municipality_update_profile(*, actor: Actor, municipality: Municipality, data: dict[str, Any]) -> Municipality:
+    require(actor, "regions.change_municipality", municipality)
     for name in MUNICIPALITY_PROFILE_FIELDS:
         if name in data:
             setattr(municipality, name, data[name])
@@ -54,8 +50,8 @@ def municipality_update_profile(*, actor: Any, municipality: Municipality, data:
 
 
 @transaction.atomic
-def district_create(*, actor: Any, municipality: Municipality, name: str, **fields: Any) -> District:
-    _require(actor, "regions.add_district", municipality)
+def district_create(*, actor: Actor, municipality: Municipality, name: str, **fields: Any) -> District:
+    require(actor, "regions.add_district", municipality)
     district = District(municipality=municipality, name=name, **fields)
     if not district.slug:
         district.slug = unique_slug(District, name, scope={"municipality": municipality})
@@ -63,18 +59,22 @@ def district_create(*, actor: Any, municipality: Municipality, name: str, **fiel
 
 
 @transaction.atomic
-def district_update(*, actor: Any, district: District, data: dict[str, Any]) -> District:
-    _require(actor, "regions.change_district", district)
+def district_update(*, actor: Actor, district: District, data: dict[str, Any]) -> District:
+    require(actor, "regions.change_district", district)
+    name_before = district.name
     for name, value in data.items():
         setattr(district, name, value)
-    return save_tracked(district, actor=actor)
+    district = save_tracked(district, actor=actor)
+    if district.name != name_before:
+        places_written.send(sender=District, districts=[district.pk])
+    return district
 
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Any, municipality: Municipality, name: str, kind: str, competences: Any = (), **fields: Any
+    *, actor: Actor, municipality: Municipality, name: str, kind: str, competences: Any = (), **fields: Any
 ) -> Organisation:
-    _require(actor, "regions.add_organisation", municipality)
+    require(actor, "regions.add_organisation", municipality)
     organisation = Organisation(municipality=municipality, name=name, kind=kind, **fields)
     if not organisation.slug:
         organisation.slug = unique_slug(
@@ -87,9 +87,9 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, data: dict[str, Any], competences: Any = None
+    *, actor: Actor, organisation: Organisation, data: dict[str, Any], competences: Any = None
 ) -> Organisation:
-    _require(actor, "regions.change_organisation", organisation)
+    require(actor, "regions.change_organisation", organisation)
     for name, value in data.items():
         setattr(organisation, name, value)
     m2m = {"competences": list(competences)} if competences is not None else None
@@ -100,9 +100,7 @@ def organisation_update(
 
 
 def _index_organisation(organisation: Organisation, *, renamed: bool = False) -> None:
-    """Keep the full-text search in step: the organisation, and the entries that name it when it was renamed."""
-    from smartstadt.inventory import search
-
-    search.index_organisations([organisation])
-    if renamed:
-        search.index_entries(search.entries_mentioning(organisation))
+    """Tell the apps above (the search) about the organisation, and whether its name changed."""
+    places_written.send(
+        sender=Organisation, organisations=[organisation.pk], renamed_organisations=[organisation.pk] if renamed else []
+    )

@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from smartstadt.demo.loader import SYSTEM_LABEL, LoadReport, demo_step
+from smartstadt.demo.loader import DEMO, LoadReport, demo_step
 from smartstadt.regions.models import Municipality, Organisation
 
 from . import services
@@ -38,7 +38,7 @@ def load_example_campaign(report: LoadReport) -> None:
     campaign = Campaign.objects.filter(municipality=oberhausen, title=TITLE).first()
     if campaign is None:
         campaign = services.campaign_create(
-            actor=None,
+            actor=DEMO,
             municipality=oberhausen,
             data={
                 "title": TITLE,
@@ -46,7 +46,6 @@ def load_example_campaign(report: LoadReport) -> None:
                 "deadline": timezone.localdate() + datetime.timedelta(days=42),
             },
             is_example=True,
-            system_label=SYSTEM_LABEL,
         )
         report.note(Campaign, "neu")
     else:
@@ -57,7 +56,5 @@ def load_example_campaign(report: LoadReport) -> None:
         (organisation, demo_address(organisation)) for organisation in organisations if organisation.slug not in invited
     ]
     if missing and campaign.is_open:
-        for invitation in services.invitation_create(
-            actor=None, campaign=campaign, invitees=missing, system_label=SYSTEM_LABEL
-        ):
+        for invitation in services.invitation_create(actor=DEMO, campaign=campaign, invitees=missing):
             report.note(type(invitation), "neu")

@@ -7,7 +7,7 @@ appears only in the e-mail (see ``tokens.py`` and docs/decisions/0003-stocktakin
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from smartstadt.core.permissions import Viewer
 
 # Links stay valid this long after the campaign's deadline, so late answers still arrive.
 GRACE_DAYS = 14
@@ -36,7 +39,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
     def open(self) -> CampaignQuerySet:
         return self.filter(state=CampaignState.OPEN)
 
-    def managed_by(self, user: Any) -> CampaignQuerySet:
+    def managed_by(self, user: Viewer) -> CampaignQuerySet:
         """The campaigns of the municipalities whose team the user is on; all of them for platform admins."""
         from smartstadt.core.permissions import roles_of
 

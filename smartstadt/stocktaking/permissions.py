@@ -6,15 +6,13 @@ their personal link is checked in ``selectors.get_invitation_by_token``, not her
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
-from smartstadt.core.permissions import is_platform_admin, is_team_of, roles_of
+from smartstadt.core.permissions import Viewer, is_platform_admin, is_team_of, roles_of
 
 
 @rules.predicate
-def is_on_any_team(user: Any) -> bool:
+def is_on_any_team(user: Viewer) -> bool:
     return bool(roles_of(user).team_municipalities)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -12,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from smartstadt.core.models import ChangeRecord
+from smartstadt.core.permissions import Viewer
 from smartstadt.inventory.models import Entry
 from smartstadt.regions.models import Municipality, Organisation
 
@@ -78,7 +78,7 @@ def get_invitee_entry(invitation: Invitation, entry_id: int) -> Entry:
 # --- Team ------------------------------------------------------------------------------------------
 
 
-def campaign_list(*, user: Any) -> QuerySet[Campaign]:
+def campaign_list(*, user: Viewer) -> QuerySet[Campaign]:
     return (
         Campaign.objects.managed_by(user)
         .select_related("municipality")
@@ -96,7 +96,7 @@ def campaign_list(*, user: Any) -> QuerySet[Campaign]:
     )
 
 
-def get_campaign_for(*, user: Any, pk: int, permission: str = "stocktaking.view_campaign") -> Campaign:
+def get_campaign_for(*, user: Viewer, pk: int, permission: str = "stocktaking.view_campaign") -> Campaign:
     campaign = (
         Campaign.objects.select_related("municipality", "municipality__region", "created_by").filter(pk=pk).first()
     )
@@ -107,7 +107,7 @@ def get_campaign_for(*, user: Any, pk: int, permission: str = "stocktaking.view_
     return campaign
 
 
-def get_invitation_for(*, user: Any, pk: int) -> Invitation:
+def get_invitation_for(*, user: Viewer, pk: int) -> Invitation:
     invitation = (
         Invitation.objects.select_related("campaign", "campaign__municipality", "organisation").filter(pk=pk).first()
     )

@@ -1,8 +1,8 @@
 """Writes of stocktaking campaigns: permission-checked, atomic, with change history.
 
-Team services take the acting user (``actor=None`` is a system process such as the reminder command). The
+Team services take the acting user, or a named system process (``System``) such as the reminder command. The
 invitee services take the invitation instead: invitees have no account, so they check the invitation's link and
-its scope themselves and write through the inventory services with ``actor=None`` and a label that names the
+its scope themselves and write through the inventory services as the system actor :func:`invitee` that names the
 invitation ("Bestandsaufnahme: <organisation>"), so the change history shows who answered.
 """
 
@@ -17,8 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from smartstadt.core.history import SYSTEM_LABEL, save_tracked
+from smartstadt.core.history import person, save_tracked
+from smartstadt.core.permissions import Actor, System, require
 from smartstadt.core.tasks import send_email
 from smartstadt.inventory import services as inventory_services
 from smartstadt.inventory.models import Entry
@@ -55,14 +57,12 @@ REMINDER_LABEL = "Bestandsaufnahme: Erinnerungsdienst"
 EXTEND_DAYS = 14
 
 
-def invitee_label(invitation: Invitation) -> str:
-    """How an invitee's writes appear in the change history."""
-    return f"{INVITEE_LABEL_PREFIX}: {invitation.organisation.name}"[:150]
+REMINDER = System(REMINDER_LABEL)
 
 
-def _require(actor: Any, permission: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(permission, obj):
-        raise PermissionDenied
+def invitee(invitation: Invitation) -> System:
+    """Who writes an invitee's answers (the link was checked before): in the change history, the organisation."""
+    return System(f"{INVITEE_LABEL_PREFIX}: {invitation.organisation.name}"[:150])
 
 
 def _require_open(campaign: Campaign) -> None:
@@ -76,28 +76,27 @@ def _require_open(campaign: Campaign) -> None:
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor,
     municipality: Municipality,
     data: dict[str, Any],
     is_example: bool = False,
-    system_label: str = SYSTEM_LABEL,
 ) -> Campaign:
-    _require(actor, "stocktaking.add_campaign", municipality)
+    require(actor, "stocktaking.add_campaign", municipality)
     campaign = Campaign(
         municipality=municipality,
         is_example=is_example,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=person(actor),
     )
     for name in CAMPAIGN_FIELDS:
         if name in data:
             setattr(campaign, name, data[name])
-    return save_tracked(campaign, actor=actor, system_label=system_label)
+    return save_tracked(campaign, actor=actor)
 
 
 @transaction.atomic
-def campaign_update(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+def campaign_update(*, actor: Actor, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     """Change title, message or deadline; a later deadline lengthens the links that would expire earlier."""
-    _require(actor, "stocktaking.manage_campaign", campaign)
+    require(actor, "stocktaking.manage_campaign", campaign)
     _require_open(campaign)
     expiry_before = campaign.default_expiry
     for name in CAMPAIGN_FIELDS:
@@ -108,18 +107,18 @@ def campaign_update(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> 
     if expiry_after > expiry_before:
         for invitation in campaign.invitations.filter(revoked_at__isnull=True, expires_at__lt=expiry_after):
             invitation.expires_at = expiry_after
-            save_tracked(invitation, actor=actor, note=_("deadline moved"))
+            save_tracked(invitation, actor=actor, note=gettext_noop("deadline moved"))
     return campaign
 
 
 @transaction.atomic
-def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_close(*, actor: Actor, campaign: Campaign) -> Campaign:
     """End the campaign: every link of it stops working at once."""
-    _require(actor, "stocktaking.manage_campaign", campaign)
+    require(actor, "stocktaking.manage_campaign", campaign)
     _require_open(campaign)
     campaign.state = CampaignState.CLOSED
     campaign.closed_at = timezone.now()
-    return save_tracked(campaign, actor=actor, note=_("closed"))
+    return save_tracked(campaign, actor=actor, note=gettext_noop("closed"))
 
 
 # --- Invitations (team) ----------------------------------------------------------------------
@@ -128,17 +127,16 @@ def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
 @transaction.atomic
 def invitation_create(
     *,
-    actor: Any,
+    actor: Actor,
     campaign: Campaign,
     invitees: Iterable[tuple[Organisation, str]],
-    system_label: str = SYSTEM_LABEL,
 ) -> list[Invitation]:
     """Invite several organisations at once, each with the e-mail address of a role mailbox.
 
     Organisations come from the campaign's municipality or, as partners and neighbour cities, from its region.
     Nothing is saved if one of them cannot be invited.
     """
-    _require(actor, "stocktaking.manage_campaign", campaign)
+    require(actor, "stocktaking.manage_campaign", campaign)
     _require_open(campaign)
     already = set(campaign.invitations.filter(revoked_at__isnull=True).values_list("organisation_id", flat=True))
     created = []
@@ -154,7 +152,7 @@ def invitation_create(
         invitation = Invitation(
             campaign=campaign, organisation=organisation, email=email, expires_at=campaign.default_expiry
         )
-        created.append(save_tracked(invitation, actor=actor, system_label=system_label))
+        created.append(save_tracked(invitation, actor=actor))
     return created
 
 
@@ -165,9 +163,9 @@ def _mail_after_commit(invitation: Invitation, token: str, *, reminder: bool) ->
 
 
 @transaction.atomic
-def invitation_send(*, actor: Any, invitation: Invitation, system_label: str = SYSTEM_LABEL) -> Invitation:
+def invitation_send(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Send the invitation e-mail with a new personal link."""
-    _require(actor, "stocktaking.manage_campaign", invitation)
+    require(actor, "stocktaking.manage_campaign", invitation)
     if not invitation.may_send:
         raise ValidationError(
             _("The invitation of %(name)s cannot be sent (already sent, revoked, expired or campaign closed).")
@@ -175,15 +173,15 @@ def invitation_send(*, actor: Any, invitation: Invitation, system_label: str = S
         )
     token, invitation.token_hash = new_token()
     invitation.sent_at = timezone.now()
-    save_tracked(invitation, actor=actor, note=_("invitation sent"), system_label=system_label)
+    save_tracked(invitation, actor=actor, note=gettext_noop("invitation sent"))
     _mail_after_commit(invitation, token, reminder=False)
     return invitation
 
 
 @transaction.atomic
-def invitation_remind(*, actor: Any, invitation: Invitation, system_label: str = SYSTEM_LABEL) -> Invitation:
+def invitation_remind(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Remind an organisation that has not answered; the e-mail carries a new link, the earlier one stops working."""
-    _require(actor, "stocktaking.manage_campaign", invitation)
+    require(actor, "stocktaking.manage_campaign", invitation)
     if not invitation.may_remind:
         raise ValidationError(
             _("%(name)s cannot be reminded (not sent, answered, revoked, expired or campaign closed).")
@@ -192,14 +190,14 @@ def invitation_remind(*, actor: Any, invitation: Invitation, system_label: str =
     token, invitation.token_hash = new_token()
     invitation.reminder_count += 1
     invitation.last_reminded_at = timezone.now()
-    save_tracked(invitation, actor=actor, note=_("reminder sent"), system_label=system_label)
+    save_tracked(invitation, actor=actor, note=gettext_noop("reminder sent"))
     _mail_after_commit(invitation, token, reminder=True)
     return invitation
 
 
-def campaign_send_pending(*, actor: Any, campaign: Campaign) -> int:
+def campaign_send_pending(*, actor: Actor, campaign: Campaign) -> int:
     """Send every invitation not sent yet; returns how many went out."""
-    _require(actor, "stocktaking.manage_campaign", campaign)
+    require(actor, "stocktaking.manage_campaign", campaign)
     sent = 0
     for invitation in campaign.invitations.select_related("campaign", "organisation").filter(sent_at__isnull=True):
         if invitation.may_send:
@@ -208,9 +206,9 @@ def campaign_send_pending(*, actor: Any, campaign: Campaign) -> int:
     return sent
 
 
-def campaign_remind_unanswered(*, actor: Any, campaign: Campaign) -> int:
+def campaign_remind_unanswered(*, actor: Actor, campaign: Campaign) -> int:
     """Remind every organisation that was invited and has not answered; returns how many were reminded."""
-    _require(actor, "stocktaking.manage_campaign", campaign)
+    require(actor, "stocktaking.manage_campaign", campaign)
     reminded = 0
     for invitation in campaign.invitations.select_related("campaign", "organisation").usable().unanswered():
         invitation_remind(actor=actor, invitation=invitation)
@@ -219,26 +217,26 @@ def campaign_remind_unanswered(*, actor: Any, campaign: Campaign) -> int:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     """The link stops working at once; the organisation can be invited again later with a new invitation."""
-    _require(actor, "stocktaking.manage_campaign", invitation)
+    require(actor, "stocktaking.manage_campaign", invitation)
     if invitation.is_revoked:
         return invitation
     invitation.revoked_at = timezone.now()
     invitation.token_hash = ""
-    return save_tracked(invitation, actor=actor, note=_("revoked"))
+    return save_tracked(invitation, actor=actor, note=gettext_noop("revoked"))
 
 
 @transaction.atomic
-def invitation_extend(*, actor: Any, invitation: Invitation, days: int = EXTEND_DAYS) -> Invitation:
+def invitation_extend(*, actor: Actor, invitation: Invitation, days: int = EXTEND_DAYS) -> Invitation:
     """Keep the link valid longer: ``days`` more from today or from its current end, whichever is later."""
-    _require(actor, "stocktaking.manage_campaign", invitation)
+    require(actor, "stocktaking.manage_campaign", invitation)
     _require_open(invitation.campaign)
     if invitation.is_revoked:
         raise ValidationError(_("A revoked invitation cannot be extended; invite the organisation again."))
     start = max(invitation.expires_at, timezone.now())
     invitation.expires_at = start + datetime.timedelta(days=days)
-    return save_tracked(invitation, actor=actor, note=_("link extended"))
+    return save_tracked(invitation, actor=actor, note=gettext_noop("link extended"))
 
 
 # --- Answers (invitee, no account) -------------------------------------------------------------
@@ -256,7 +254,7 @@ def _record_answer(invitation: Invitation, entry: Entry | None = None) -> None:
     m2m = None
     if entry is not None:
         m2m = {"entries": sorted({*invitation.entries.values_list("pk", flat=True), entry.pk})}
-    save_tracked(invitation, actor=None, system_label=invitee_label(invitation), m2m=m2m, note=_("answered"))
+    save_tracked(invitation, actor=invitee(invitation), m2m=m2m, note=gettext_noop("answered"))
 
 
 def _invitee_data(invitation: Invitation, data: dict[str, Any]) -> dict[str, Any]:
@@ -275,7 +273,7 @@ def invitation_mark_opened(*, invitation: Invitation) -> Invitation:
     _require_usable(invitation)
     if invitation.first_opened_at is None:
         invitation.first_opened_at = timezone.now()
-        save_tracked(invitation, actor=None, system_label=invitee_label(invitation), note=_("link opened"))
+        save_tracked(invitation, actor=invitee(invitation), note=gettext_noop("link opened"))
     return invitation
 
 
@@ -286,11 +284,11 @@ def answer_entry_create(*, invitation: Invitation, data: dict[str, Any]) -> Entr
     campaign = invitation.campaign
     clean = _invitee_data(invitation, data)
     clean["lead_organisation"] = None if invitation.is_partner else invitation.organisation
-    label = invitee_label(invitation)
+    writer = invitee(invitation)
     entry = inventory_services.entry_create(
-        actor=None, municipality=campaign.municipality, data=clean, system_label=label, note=campaign.title
+        actor=writer, municipality=campaign.municipality, data=clean, note=campaign.title
     )
-    entry = inventory_services.entry_submit(actor=None, entry=entry, system_label=label)
+    entry = inventory_services.entry_submit(actor=writer, entry=entry)
     _record_answer(invitation, entry)
     return entry
 
@@ -302,10 +300,9 @@ def answer_entry_update(*, invitation: Invitation, entry: Entry, data: dict[str,
     if not invitee_entries(invitation).filter(pk=entry.pk).exists():
         raise PermissionDenied
     entry = inventory_services.entry_update(
-        actor=None,
+        actor=invitee(invitation),
         entry=entry,
         data=_invitee_data(invitation, data),
-        system_label=invitee_label(invitation),
         note=invitation.campaign.title,
     )
     _record_answer(invitation, entry)

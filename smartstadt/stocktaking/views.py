@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from smartstadt.analysis import tag_views
 from smartstadt.analysis.duplicates import duplicates_of_entries
 from smartstadt.core.history import history_for
-from smartstadt.core.permissions import roles_of
+from smartstadt.core.permissions import SignedInRequest, roles_of
 from smartstadt.inventory import merge_views
 from smartstadt.inventory.models import Entry, PublicationState
 from smartstadt.regions.models import Municipality
@@ -52,7 +52,7 @@ def _form_error(form: Any, error: ValidationError) -> None:
 
 
 @login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: SignedInRequest) -> HttpResponse:
     if not request.user.has_perm("stocktaking.list_campaigns"):
         raise PermissionDenied
     page = Paginator(selectors.campaign_list(user=request.user), 50).get_page(request.GET.get("page"))
@@ -70,7 +70,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_create(request: HttpRequest, municipality: str) -> HttpResponse:
+def campaign_create(request: SignedInRequest, municipality: str) -> HttpResponse:
     place = get_municipality(slug=municipality)
     if not request.user.has_perm("stocktaking.add_campaign", place):
         raise PermissionDenied
@@ -87,7 +87,7 @@ def campaign_create(request: HttpRequest, municipality: str) -> HttpResponse:
 
 
 @login_required
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(user=request.user, pk=pk, permission="stocktaking.manage_campaign")
     if not campaign.is_open:
         messages.error(request, _("A closed campaign cannot be changed."))
@@ -109,7 +109,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(user=request.user, pk=pk)
     invitations = selectors.invitation_table(campaign=campaign)
     answers = list(selectors.campaign_answers(campaign=campaign)[:200])
@@ -138,7 +138,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def campaign_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     campaign = selectors.get_campaign_for(user=request.user, pk=pk, permission="stocktaking.manage_campaign")
     try:
         if action == "send":
@@ -159,7 +159,7 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def invitation_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     invitation = selectors.get_invitation_for(user=request.user, pk=pk)
     name = invitation.organisation.name
     try:
@@ -183,7 +183,7 @@ def invitation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
-def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_add(request: SignedInRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(user=request.user, pk=pk, permission="stocktaking.manage_campaign")
     if not campaign.is_open:
         messages.error(request, _("A closed campaign cannot be changed."))
@@ -221,7 +221,7 @@ def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_history(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_history(request: SignedInRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(user=request.user, pk=pk)
     page = Paginator(selectors.campaign_history(campaign=campaign), 50).get_page(request.GET.get("page"))
     return render(

@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from smartstadt.core.permissions import is_member_of, is_platform_admin, is_team_of
+from smartstadt.core.permissions import Viewer, is_member_of, is_platform_admin, is_team_of
 
 
 def _strategy_of(obj: Any) -> Any:
@@ -24,7 +24,7 @@ def _strategy_of(obj: Any) -> Any:
 
 
 @rules.predicate
-def is_published(user: Any, obj: Any) -> bool:
+def is_published(user: Viewer, obj: Any) -> bool:
     strategy = _strategy_of(obj)
     return strategy is not None and bool(strategy.is_published)
 

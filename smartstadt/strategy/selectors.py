@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smartstadt.core.permissions import roles_of
+from smartstadt.core.permissions import Viewer, roles_of
 from smartstadt.frameworks.models import Framework, Term
 from smartstadt.inventory.models import Entry
 from smartstadt.regions.models import District
@@ -28,7 +28,7 @@ def published_strategies() -> QuerySet[Strategy]:
     return Strategy.objects.published().select_related("municipality", "region").order_by("municipality__name", "title")
 
 
-def team_strategies(*, user: Any) -> QuerySet[Strategy]:
+def team_strategies(*, user: Viewer) -> QuerySet[Strategy]:
     """The strategies the user's teams edit (all of them for the platform admin)."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return Strategy.objects.select_related("municipality", "region").order_by("municipality__name", "title")
@@ -47,7 +47,7 @@ def _get(pk: int) -> Strategy:
     return strategy
 
 
-def get_strategy_for(*, viewer: Any, pk: int) -> Strategy:
+def get_strategy_for(*, viewer: Viewer, pk: int) -> Strategy:
     """A strategy the viewer may read: published, or the working state for members of its municipality."""
     strategy = _get(pk)
     if not viewer.has_perm("strategy.view_strategy", strategy):
@@ -58,7 +58,7 @@ def get_strategy_for(*, viewer: Any, pk: int) -> Strategy:
     return strategy
 
 
-def get_strategy_for_edit(*, user: Any, pk: int) -> Strategy:
+def get_strategy_for_edit(*, user: Viewer, pk: int) -> Strategy:
     strategy = _get(pk)
     if not user.has_perm("strategy.change_strategy", strategy):
         raise PermissionDenied

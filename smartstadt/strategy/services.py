@@ -6,13 +6,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from smartstadt.core.history import delete_tracked, record_change, save_tracked
+from smartstadt.core.history import delete_tracked, person, record_change, save_tracked
 from smartstadt.core.models import ChangeRecord
+from smartstadt.core.permissions import Actor, require
 from smartstadt.frameworks.models import Framework
 from smartstadt.inventory.models import Entry
 from smartstadt.regions.models import Municipality, Region
@@ -24,11 +26,6 @@ from .versions import strategy_snapshot
 STRATEGY_FIELDS = ("title", "motto", "vision", "summary", "topic_framework", "source_url", "source_note")
 # Relations that must point into the same strategy as the element itself.
 SAME_STRATEGY = ("goals", "challenges", "fields_of_action")
-
-
-def _require(actor: Any, permission: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _strategy_of(element: models.Model) -> Strategy:
@@ -67,9 +64,9 @@ def _strategy_municipalities(strategy: Strategy) -> models.QuerySet[Municipality
 
 @transaction.atomic
 def strategy_create(
-    *, actor: Any, municipality: Municipality, data: dict[str, Any], region: Region | None = None
+    *, actor: Actor, municipality: Municipality, data: dict[str, Any], region: Region | None = None
 ) -> Strategy:
-    _require(actor, "strategy.add_strategy", municipality)
+    require(actor, "strategy.add_strategy", municipality)
     exists = Strategy.objects.filter(municipality=municipality, region=region)
     if region is None:
         exists = Strategy.objects.filter(municipality=municipality, region__isnull=True)
@@ -83,8 +80,8 @@ def strategy_create(
 
 
 @transaction.atomic
-def strategy_update(*, actor: Any, strategy: Strategy, data: dict[str, Any]) -> Strategy:
-    _require(actor, "strategy.change_strategy", strategy)
+def strategy_update(*, actor: Actor, strategy: Strategy, data: dict[str, Any]) -> Strategy:
+    require(actor, "strategy.change_strategy", strategy)
     framework = data.get("topic_framework")
     if framework is not None and framework.municipality_id not in (None, strategy.municipality_id):
         raise ValidationError({"topic_framework": _("Choose a framework of the municipality or a reference one.")})
@@ -95,12 +92,14 @@ def strategy_update(*, actor: Any, strategy: Strategy, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def strategy_set_published(*, actor: Any, strategy: Strategy, published: bool) -> Strategy:
-    _require(actor, "strategy.publish_strategy", strategy)
+def strategy_set_published(*, actor: Actor, strategy: Strategy, published: bool) -> Strategy:
+    require(actor, "strategy.publish_strategy", strategy)
     strategy.is_published = published
     if published and strategy.published_at is None:
         strategy.published_at = timezone.now()
-    return save_tracked(strategy, actor=actor, note=_("published") if published else _("withdrawn"))
+    return save_tracked(
+        strategy, actor=actor, note=gettext_noop("published") if published else gettext_noop("withdrawn")
+    )
 
 
 # --- Elements (Leitsätze, goals, challenges, fields of action, measures, indicators, milestones) ----------
@@ -121,11 +120,11 @@ def _apply(kind: ElementKind, element: models.Model, data: dict[str, Any]) -> di
 
 
 @transaction.atomic
-def element_create(*, actor: Any, kind: ElementKind, parent: models.Model, data: dict[str, Any]) -> models.Model:
+def element_create(*, actor: Actor, kind: ElementKind, parent: models.Model, data: dict[str, Any]) -> models.Model:
     """A new part at the end of its list; ``parent`` is the strategy, or the measure for indicators and
     milestones."""
     strategy = parent if isinstance(parent, Strategy) else _strategy_of(parent)
-    _require(actor, "strategy.change_strategy", strategy)
+    require(actor, "strategy.change_strategy", strategy)
     element = kind.model(**{kind.parent: parent})
     relations = _apply(kind, element, data)
     _check_relations(strategy, relations)
@@ -137,28 +136,28 @@ def element_create(*, actor: Any, kind: ElementKind, parent: models.Model, data:
 
 
 @transaction.atomic
-def element_update(*, actor: Any, element: models.Model, data: dict[str, Any]) -> models.Model:
+def element_update(*, actor: Actor, element: models.Model, data: dict[str, Any]) -> models.Model:
     strategy = _strategy_of(element)
-    _require(actor, "strategy.change_strategy", strategy)
+    require(actor, "strategy.change_strategy", strategy)
     relations = _apply(kind_of(element), element, data)
     _check_relations(strategy, relations)
     return save_tracked(element, actor=actor, m2m=relations)
 
 
 @transaction.atomic
-def element_delete(*, actor: Any, element: models.Model) -> None:
+def element_delete(*, actor: Actor, element: models.Model) -> None:
     strategy = _strategy_of(element)
-    _require(actor, "strategy.change_strategy", strategy)
+    require(actor, "strategy.change_strategy", strategy)
     kind = kind_of(element)
     parent = getattr(element, kind.parent)
     if isinstance(element, Measure):
         for child in [*element.indicators.all(), *element.milestones.all()]:
-            delete_tracked(child, actor=actor, note=_("deleted with its measure"))
+            delete_tracked(child, actor=actor, note=gettext_noop("deleted with its measure"))
     delete_tracked(element, actor=actor)
     _renumber(kind, parent, actor=actor, ids=list(kind.siblings(parent).values_list("pk", flat=True)))
 
 
-def _renumber(kind: ElementKind, parent: models.Model, *, actor: Any, ids: Sequence[int]) -> int:
+def _renumber(kind: ElementKind, parent: models.Model, *, actor: Actor, ids: Sequence[int]) -> int:
     """Give the siblings the order of ``ids``; history for those whose place changed. Returns how many moved."""
     by_pk = {element.pk: element for element in kind.siblings(parent)}
     moved = 0
@@ -166,16 +165,16 @@ def _renumber(kind: ElementKind, parent: models.Model, *, actor: Any, ids: Seque
         element = by_pk[pk]
         if element.order != position:
             element.order = position
-            save_tracked(element, actor=actor, note=_("reordered"), validate=False)
+            save_tracked(element, actor=actor, note=gettext_noop("reordered"), validate=False)
             moved += 1
     return moved
 
 
 @transaction.atomic
-def element_move(*, actor: Any, element: models.Model, offset: int) -> int:
+def element_move(*, actor: Actor, element: models.Model, offset: int) -> int:
     """Move one part up (-1) or down (+1) among its siblings (the keyboard's and no-JavaScript way)."""
     strategy = _strategy_of(element)
-    _require(actor, "strategy.change_strategy", strategy)
+    require(actor, "strategy.change_strategy", strategy)
     kind = kind_of(element)
     parent = getattr(element, kind.parent)
     ids = list(kind.siblings(parent).values_list("pk", flat=True))
@@ -188,10 +187,10 @@ def element_move(*, actor: Any, element: models.Model, offset: int) -> int:
 
 
 @transaction.atomic
-def elements_reorder(*, actor: Any, kind: ElementKind, parent: models.Model, ids: Sequence[int]) -> int:
+def elements_reorder(*, actor: Actor, kind: ElementKind, parent: models.Model, ids: Sequence[int]) -> int:
     """Put all parts of a list in the given order (the drag-and-drop way). ``ids`` must name each exactly once."""
     strategy = parent if isinstance(parent, Strategy) else _strategy_of(parent)
-    _require(actor, "strategy.change_strategy", strategy)
+    require(actor, "strategy.change_strategy", strategy)
     current = list(kind.siblings(parent).values_list("pk", flat=True))
     if sorted(ids) != sorted(current) or len(set(ids)) != len(ids):
         raise ValidationError(_("The new order must name every item of the list exactly once."))
@@ -207,10 +206,10 @@ def linkable_entries(strategy: Strategy) -> models.QuerySet[Entry]:
 
 
 @transaction.atomic
-def element_link_entry(*, actor: Any, element: Challenge | Measure, entry: Entry, linked: bool = True) -> bool:
+def element_link_entry(*, actor: Actor, element: Challenge | Measure, entry: Entry, linked: bool = True) -> bool:
     """Link (or unlink) an inventory entry to a challenge or a measure. Returns whether something changed."""
     strategy = element.strategy
-    _require(actor, "strategy.change_strategy", strategy)
+    require(actor, "strategy.change_strategy", strategy)
     if linked and not linkable_entries(strategy).filter(pk=entry.pk).exists():
         raise ValidationError(_("Only published entries of the region can be linked."))
     current = set(element.entries.values_list("pk", flat=True))
@@ -226,10 +225,10 @@ def element_link_entry(*, actor: Any, element: Challenge | Measure, entry: Entry
 
 @transaction.atomic
 def version_freeze(
-    *, actor: Any, strategy: Strategy, label: str, kind: str = VersionKind.DRAFT, note: str = ""
+    *, actor: Actor, strategy: Strategy, label: str, kind: str = VersionKind.DRAFT, note: str = ""
 ) -> StrategyVersion:
     """Freeze the current state as the next numbered version (a full snapshot, compared later)."""
-    _require(actor, "strategy.freeze_version", strategy)
+    require(actor, "strategy.freeze_version", strategy)
     label = re.sub(r"\s+", " ", label).strip()
     if not label:
         raise ValidationError({"label": _("Please name the version, e.g. “Entwurf 1”.")})
@@ -245,7 +244,7 @@ def version_freeze(
         kind=kind,
         note=note,
         snapshot=strategy_snapshot(strategy),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=person(actor),
     )
     version.full_clean()
     version.save()

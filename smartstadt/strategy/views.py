@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartstadt.core.permissions import roles_of
+from smartstadt.core.permissions import SignedInRequest, roles_of
 from smartstadt.core.selectors import change_history_for
 from smartstadt.inventory.models import Entry
 from smartstadt.participation.selectors import contributions_for_measure
@@ -107,7 +107,7 @@ def measure_sheet(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: SignedInRequest) -> HttpResponse:
     strategies = list(selectors.team_strategies(user=request.user))
     with_strategy = {s.municipality_id for s in strategies if s.region_id is None}
     missing = Municipality.objects.filter(pk__in=roles_of(request.user).team_municipalities).exclude(
@@ -119,7 +119,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def strategy_create(request: HttpRequest, municipality: str) -> HttpResponse:
+def strategy_create(request: SignedInRequest, municipality: str) -> HttpResponse:
     place = get_municipality(slug=municipality)
     if not request.user.has_perm("strategy.add_strategy", place):
         raise PermissionDenied
@@ -138,7 +138,7 @@ def strategy_create(request: HttpRequest, municipality: str) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest, pk: int) -> HttpResponse:
+def overview(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     data = selectors.strategy_overview(strategy=strategy)
     horizon = request.GET.get("horizont", "")
@@ -157,7 +157,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def strategy_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     form = StrategyForm(request.POST or None, instance=strategy, municipality=strategy.municipality)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +173,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def strategy_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def strategy_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     published = request.POST.get("published") == "1"
     services.strategy_set_published(actor=request.user, strategy=strategy, published=published)
@@ -222,7 +222,7 @@ def _initial(request: HttpRequest, kind: ElementKind, strategy: Strategy) -> dic
 
 
 @login_required
-def element_create(request: HttpRequest, pk: int, kind: str, measure: int | None = None) -> HttpResponse:
+def element_create(request: SignedInRequest, pk: int, kind: str, measure: int | None = None) -> HttpResponse:
     spec = _kind(kind)
     parent, strategy = _parent_and_strategy(request, pk, spec, measure)
     form = FORMS[spec.slug](request.POST or None, strategy=strategy, initial=_initial(request, spec, strategy))
@@ -242,7 +242,7 @@ def element_create(request: HttpRequest, pk: int, kind: str, measure: int | None
 
 
 @login_required
-def element_edit(request: HttpRequest, pk: int, kind: str, element: int) -> HttpResponse:
+def element_edit(request: SignedInRequest, pk: int, kind: str, element: int) -> HttpResponse:
     spec = _kind(kind)
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     item = selectors.get_element(strategy=strategy, kind=spec, pk=element)
@@ -263,7 +263,7 @@ def element_edit(request: HttpRequest, pk: int, kind: str, element: int) -> Http
 
 
 @login_required
-def element_delete(request: HttpRequest, pk: int, kind: str, element: int) -> HttpResponse:
+def element_delete(request: SignedInRequest, pk: int, kind: str, element: int) -> HttpResponse:
     spec = _kind(kind)
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     item = selectors.get_element(strategy=strategy, kind=spec, pk=element)
@@ -286,7 +286,7 @@ def element_delete(request: HttpRequest, pk: int, kind: str, element: int) -> Ht
 
 @login_required
 @require_POST
-def element_move(request: HttpRequest, pk: int, kind: str, element: int) -> HttpResponse:
+def element_move(request: SignedInRequest, pk: int, kind: str, element: int) -> HttpResponse:
     """Up or down by one place: the way by keyboard and without JavaScript."""
     spec = _kind(kind)
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
@@ -305,7 +305,7 @@ def element_move(request: HttpRequest, pk: int, kind: str, element: int) -> Http
 
 @login_required
 @require_POST
-def elements_reorder(request: HttpRequest, pk: int, kind: str, measure: int | None = None) -> HttpResponse:
+def elements_reorder(request: SignedInRequest, pk: int, kind: str, measure: int | None = None) -> HttpResponse:
     """A whole list in a new order (drag and drop): ``order`` is the list of keys, comma-separated."""
     spec = _kind(kind)
     parent, strategy = _parent_and_strategy(request, pk, spec, measure)
@@ -335,7 +335,7 @@ def _linkable(strategy: Strategy, kind: str, element: int) -> Challenge | Measur
 
 
 @login_required
-def solutions(request: HttpRequest, pk: int, kind: str, element: int) -> HttpResponse:
+def solutions(request: SignedInRequest, pk: int, kind: str, element: int) -> HttpResponse:
     """The entries linked to a challenge or measure, and the inventory's suggestions to link with one click."""
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     item = _linkable(strategy, kind, element)
@@ -354,7 +354,7 @@ def solutions(request: HttpRequest, pk: int, kind: str, element: int) -> HttpRes
 
 @login_required
 @require_POST
-def solution_link(request: HttpRequest, pk: int, kind: str, element: int) -> HttpResponse:
+def solution_link(request: SignedInRequest, pk: int, kind: str, element: int) -> HttpResponse:
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     item = _linkable(strategy, kind, element)
     entry_pk = request.POST.get("entry", "")
@@ -376,7 +376,7 @@ def solution_link(request: HttpRequest, pk: int, kind: str, element: int) -> Htt
 
 
 @login_required
-def gaps(request: HttpRequest, pk: int) -> HttpResponse:
+def gaps(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     sections = selectors.gap_analysis(strategy=strategy)
     return render(
@@ -387,7 +387,7 @@ def gaps(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def versions(request: HttpRequest, pk: int) -> HttpResponse:
+def versions(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     may_freeze = request.user.has_perm("strategy.freeze_version", strategy)
     form = VersionForm(request.POST or None)
@@ -422,7 +422,7 @@ def _state(strategy: Strategy, key: str) -> tuple[str, dict[str, Any]]:
 
 
 @login_required
-def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
+def version_compare(request: SignedInRequest, pk: int) -> HttpResponse:
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     numbers = list(strategy.versions.order_by("number").values_list("number", flat=True))
     old_key = request.GET.get("alt") or (str(numbers[-1]) if numbers else CURRENT)
@@ -449,7 +449,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, pk: int, kind: str = "", element: int | None = None) -> HttpResponse:
+def history(request: SignedInRequest, pk: int, kind: str = "", element: int | None = None) -> HttpResponse:
     """Who changed what: of the strategy itself, or of one of its parts."""
     strategy = selectors.get_strategy_for_edit(user=request.user, pk=pk)
     if element is None:

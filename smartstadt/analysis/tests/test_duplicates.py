@@ -13,6 +13,7 @@ from django.test import Client
 
 from smartstadt.analysis import duplicates
 from smartstadt.analysis.engine import get_engine
+from smartstadt.core.permissions import System
 from smartstadt.inventory import spreadsheets
 from smartstadt.inventory.models import Entry, PublicationState
 from smartstadt.inventory.tests.factories import EntryFactory
@@ -180,7 +181,7 @@ def test_import_dry_run_of_a_file_with_a_near_copy_flags_it_and_still_works(city
         {"Externe ID": "N-2", "Titel": "Radwegenetz", "Kurzbeschreibung": "Neue Radwege im Norden."},
     ]
     result = spreadsheets.import_entries(
-        actor=None, municipality=city.municipality_a, data=xlsx(rows), filename="neu.xlsx", dry_run=True
+        actor=System("Test"), municipality=city.municipality_a, data=xlsx(rows), filename="neu.xlsx", dry_run=True
     )
     assert result.errors == []
     assert result.created == 2
@@ -192,7 +193,7 @@ def test_import_dry_run_of_a_file_with_a_near_copy_flags_it_and_still_works(city
     assert not Entry.objects.filter(external_id="N-1").exists()
     # a warning, not an error: the real import saves both rows
     saved = spreadsheets.import_entries(
-        actor=None, municipality=city.municipality_a, data=xlsx(rows), filename="neu.xlsx"
+        actor=System("Test"), municipality=city.municipality_a, data=xlsx(rows), filename="neu.xlsx"
     )
     assert saved.saved
     assert saved.duplicates == 1

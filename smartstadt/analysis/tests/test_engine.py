@@ -8,6 +8,7 @@ from django.core.management import call_command
 from smartstadt.analysis import indexing, selectors, semantic
 from smartstadt.analysis.engine import CorpusEngine, Engine, Item, Scope, get_engine
 from smartstadt.analysis.models import EntryVector, LexicalIndex
+from smartstadt.core.permissions import System
 from smartstadt.inventory import services as inventory_services
 from smartstadt.inventory.models import Entry, PublicationState
 from smartstadt.regions.models import Municipality
@@ -101,7 +102,7 @@ def test_the_index_follows_writes(demo_region, django_capture_on_commit_callback
         "summary": "Glasfaserausbau in Gewerbegebieten und freies WLAN für Unternehmen.",
     }
     with django_capture_on_commit_callbacks(execute=True):
-        entry = inventory_services.entry_create(actor=None, municipality=oberhausen, data=data)
+        entry = inventory_services.entry_create(actor=System("Test"), municipality=oberhausen, data=data)
     assert entry.publication_state == PublicationState.DRAFT
     vector = EntryVector.objects.get(entry=entry)
     engine = get_engine()
@@ -111,12 +112,12 @@ def test_the_index_follows_writes(demo_region, django_capture_on_commit_callback
     assert entry.pk not in [match.id for match in engine.similar_to_text(query, k=50)]  # a draft is not public
 
     with django_capture_on_commit_callbacks(execute=True):
-        inventory_services.entry_publish(actor=None, entry=entry)
+        inventory_services.entry_publish(actor=System("Test"), entry=entry)
     assert entry.pk in [match.id for match in engine.similar_to_text(query, k=5)]
 
     with django_capture_on_commit_callbacks(execute=True):
         inventory_services.entry_update(
-            actor=None,
+            actor=System("Test"),
             entry=entry,
             data={"title": "Ladesäulen am Rathaus", "summary": "Ladesäulen für Elektroautos vor dem Rathaus."},
         )
@@ -126,7 +127,7 @@ def test_the_index_follows_writes(demo_region, django_capture_on_commit_callback
     assert "Ladesäule" in found[0].reasons
 
     with django_capture_on_commit_callbacks(execute=True):
-        inventory_services.entry_delete(actor=None, entry=entry)
+        inventory_services.entry_delete(actor=System("Test"), entry=entry)
     assert not EntryVector.objects.filter(entry_id=entry.pk).exists()
     assert not engine.contains(entry.pk)
 

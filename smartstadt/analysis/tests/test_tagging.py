@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from smartstadt.analysis import evaluation, indexing, tagging
 from smartstadt.analysis.models import TagModel
+from smartstadt.core.permissions import System
 from smartstadt.frameworks.models import Framework, Term
 from smartstadt.inventory.models import Entry
 
@@ -237,7 +238,7 @@ def test_confirmed_tags_feed_the_next_training(demo_region, django_capture_on_co
     economy = Term.objects.get(framework=framework, code="economy")
     entry = Entry.objects.filter(terms__framework=framework).exclude(terms=economy).order_by("pk").first()
     with django_capture_on_commit_callbacks(execute=True):
-        entry_update(actor=None, entry=entry, data={"terms": [*entry.terms.all(), economy]})
+        entry_update(actor=System("Test"), entry=entry, data={"terms": [*entry.terms.all(), economy]})
     after = TagModel.objects.get(framework=framework)  # the task trained anew and removed the old model
     assert after.pk != before.pk
     assert after.fingerprint != before.fingerprint
@@ -383,7 +384,7 @@ def test_the_import_preview_suggests_a_dimension_for_rows_without_one(personas):
         {"Externe ID": "T-2", "Titel": "Radwege", "Schlagworte": "giffinger:mobility"},
     ]
     result = import_entries(
-        actor=None, municipality=personas.municipality_a, data=xlsx(rows), filename="neu.xlsx", dry_run=True
+        actor=System("Test"), municipality=personas.municipality_a, data=xlsx(rows), filename="neu.xlsx", dry_run=True
     )
     assert not result.errors
     by_key = {row.key: row for row in result.rows}

@@ -58,7 +58,8 @@ def test_admin_edit_is_recorded_in_the_change_history(client_as, personas):
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     record = ChangeRecord.objects.filter(object_id=str(municipality.pk), action="changed").get()
     assert record.actor == personas.platform_admin
-    assert record.note == "Administration"
+    assert record.note == "edited in the administration"
+    assert record.note_text == "in der Administration bearbeitet"
     assert record.changes["population"] == {"old": 100000, "new": 99999}
     history = client.get(reverse("admin:regions_municipality_history", args=[municipality.pk])).content.decode()
     assert "platform-admin" in history

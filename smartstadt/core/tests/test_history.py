@@ -4,6 +4,7 @@ import pytest
 
 from smartstadt.core.history import delete_tracked, history_for, save_tracked
 from smartstadt.core.models import ChangeRecord
+from smartstadt.core.permissions import System
 from smartstadt.frameworks.tests.factories import TermFactory
 from smartstadt.regions.models import Organisation
 from smartstadt.regions.services import municipality_update_profile
@@ -54,7 +55,7 @@ def test_invalid_data_is_refused_and_nothing_is_recorded(personas):
     municipality = MunicipalityFactory()
     count = ChangeRecord.objects.count()
     with pytest.raises(Exception, match="AGS"):
-        municipality_update_profile(actor=None, municipality=municipality, data={"official_key": "123"})
+        municipality_update_profile(actor=System("Test"), municipality=municipality, data={"official_key": "123"})
     assert ChangeRecord.objects.count() == count
     municipality.refresh_from_db()
     assert municipality.official_key == ""

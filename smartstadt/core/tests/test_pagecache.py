@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from smartstadt.core import generations, pagecache
 from smartstadt.core.pagecache import public_page
+from smartstadt.core.permissions import System
 from smartstadt.inventory.models import Entry
 from smartstadt.inventory.services import entry_update
 
@@ -65,7 +66,7 @@ def test_the_kept_page_carries_a_working_csrf_token(entry: Entry) -> None:
 def test_a_change_to_the_entry_shows_at_once(entry: Entry, personas: Any) -> None:
     url = entry.get_absolute_url()
     assert entry.title in Client().get(url).content.decode()
-    entry_update(actor=None, entry=entry, data={"title": "Ganz neuer Titel für den Test"})
+    entry_update(actor=System("Test"), entry=entry, data={"title": "Ganz neuer Titel für den Test"})
     assert "Ganz neuer Titel für den Test" in Client().get(url).content.decode()
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from smartstadt.core.permissions import System
 from smartstadt.documents.content import build_strategy_document
 from smartstadt.strategy.models import Strategy
 from smartstadt.strategy.services import version_freeze
@@ -45,7 +46,7 @@ def test_council_paper_sums_budgets_by_funding(strategy_a):
 
 
 def test_a_frozen_version_keeps_its_content(strategy_a):
-    version = version_freeze(actor=None, strategy=strategy_a, label="Entwurf 1")
+    version = version_freeze(actor=System("Test"), strategy=strategy_a, label="Entwurf 1")
     strategy_a.measures.filter(number="2").update(title="Neue Datenplattform")
     frozen = build_strategy_document(strategy_a, version=version)
     current = build_strategy_document(strategy_a)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from smartstadt.core.permissions import System
 from smartstadt.documents import tasks, word
 from smartstadt.documents.models import RenderedDocument, RenderStatus
 from smartstadt.documents.services import document_request
@@ -36,7 +37,7 @@ def test_team_renders_the_working_state_and_downloads_it(strategy_a, client_as, 
 
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 404), ("editor_b", 403), ("team_b", 403), ("citizen", 403)])
 def test_others_may_not_render_or_download_a_draft(strategy_a, client_as, who, status):
-    document = document_request(actor=None, strategy=strategy_a, kind="strategy", format="html")
+    document = document_request(actor=System("Test"), strategy=strategy_a, kind="strategy", format="html")
     client = client_as(who)
     assert _post(client, strategy_a).status_code == status
     assert client.get(document.get_absolute_url()).status_code == status
@@ -55,8 +56,8 @@ def test_member_sees_the_page_but_may_not_render_the_working_state(strategy_a, c
 def test_anybody_gets_a_frozen_version_of_a_published_strategy(
     strategy_a, client_as, personas, django_capture_on_commit_callbacks
 ):
-    strategy_set_published(actor=None, strategy=strategy_a, published=True)
-    version = version_freeze(actor=None, strategy=strategy_a, label="beschlossene Fassung", kind="adopted")
+    strategy_set_published(actor=System("Test"), strategy=strategy_a, published=True)
+    version = version_freeze(actor=System("Test"), strategy=strategy_a, label="beschlossene Fassung", kind="adopted")
     client = client_as("anonymous")
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(client, strategy_a, source=str(version.number), kind="council")
@@ -83,7 +84,7 @@ def test_bad_choice_names_the_field(strategy_a, client_as):
 
 
 def test_progress_page_polls_with_htmx_and_has_a_link_without_javascript(strategy_a, client_as):
-    document = document_request(actor=None, strategy=strategy_a, kind="strategy", format="pdf")
+    document = document_request(actor=System("Test"), strategy=strategy_a, kind="strategy", format="pdf")
     client = client_as("team_a")
     page = client.get(document.get_absolute_url()).content.decode()
     assert '<progress id="document-progress-bar" max="100" value="0">' in page
@@ -126,7 +127,7 @@ def test_task_stores_a_german_error_when_the_measure_is_gone(strategy_a):
 
 def test_documents_page_query_count_does_not_grow(strategy_a, client_as, django_assert_max_num_queries):
     for _ in range(15):
-        document_request(actor=None, strategy=strategy_a, kind="strategy", format="html")
+        document_request(actor=System("Test"), strategy=strategy_a, kind="strategy", format="html")
     client = client_as("team_a")
     with django_assert_max_num_queries(25):
         assert client.get(reverse("documents:list", args=[strategy_a.pk])).status_code == 200

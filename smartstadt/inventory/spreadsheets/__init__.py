@@ -39,7 +39,6 @@ from .columns import (
     LIST_SEPARATOR,
     MAX_ROWS,
     NOTES_SHEET,
-    SYSTEM_LABEL,
     Column,
     Progress,
 )
@@ -73,7 +72,6 @@ __all__ = [
     "LIST_SEPARATOR",
     "MAX_ROWS",
     "NOTES_SHEET",
-    "SYSTEM_LABEL",
     "Column",
     "ExportContext",
     "ImportResult",

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from smartstadt.core.history import Note
+from smartstadt.core.permissions import Actor
 from smartstadt.regions.models import Municipality
 
-from .columns import SYSTEM_LABEL, Progress
+from .columns import Progress
 from .reading import read_table
 from .results import ImportResult, RowError, RowResult, SpreadsheetError
 from .validation import _Importer, _Plan
@@ -22,14 +24,13 @@ logger = logging.getLogger(__name__)
 
 def import_entries(
     *,
-    actor: Any,
+    actor: Actor,
     municipality: Municipality,
     data: bytes,
     filename: str,
     dry_run: bool = False,
     progress: Progress | None = None,
     note: str = "",
-    system_label: str = SYSTEM_LABEL,
 ) -> ImportResult:
     """Check a spreadsheet and, unless it is a dry run or has any error, write it in one transaction.
 
@@ -41,7 +42,7 @@ def import_entries(
     except SpreadsheetError as error:
         result.errors = error.errors
         return result
-    note = note or _("Spreadsheet import from %(file)s") % {"file": filename}
+    written_note = note or Note(gettext_noop("Spreadsheet import from %(file)s"), {"file": filename})
     importer = _Importer(municipality=municipality, table=table, progress=progress)
     if dry_run:
         importer.run()
@@ -50,7 +51,7 @@ def import_entries(
             with transaction.atomic():
                 importer.run()
                 if not importer.errors:
-                    write(importer, actor=actor, note=note, system_label=system_label)
+                    write(importer, actor=actor, note=written_note)
         except DatabaseError as error:
             importer.errors.append(
                 RowError(None, "", _("The import failed and nothing was saved: %(error)s") % {"error": error})

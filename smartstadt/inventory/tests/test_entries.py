@@ -64,7 +64,7 @@ def test_review_and_publication_flow(draft, personas):
     draft.refresh_from_db()
     assert draft.is_published
     assert draft.published_at is not None
-    notes = [record.note for record in history_for(draft)]
+    notes = [record.note_text for record in history_for(draft)]
     assert any("veröffentlicht" in note or "published" in note for note in notes)
 
 

@@ -133,11 +133,11 @@ def test_merge_keeps_history_and_links_it_to_the_survivor(pair, client_as):
     merging.entry_merge(actor=pair.team_a, keep=keep, remove=remove)
     deleted = ChangeRecord.objects.get(object_id=str(removed_pk), action=ChangeRecord.Action.DELETED)
     assert deleted.changes["title"]["old"] == "Smarte Straßenlaternen"  # the old values stay readable
-    assert f"#{keep.pk}" in deleted.note
+    assert f"#{keep.pk}" in deleted.note_text
     merged_record = ChangeRecord.objects.filter(object_id=str(keep.pk)).order_by("-pk").first()
     assert merged_record is not None
     expected = gettext("merged from “%(title)s” (#%(id)s)") % {"title": "Smarte Straßenlaternen", "id": removed_pk}
-    assert merged_record.note == expected
+    assert merged_record.note_text == expected
     assert merged_record.actor == pair.team_a
     assert merged_record.changes["summary"] == {"old": "", "new": "Laternen messen Verkehr und Luft."}
     # the survivor's history page shows the removed entry's own history too

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from smartstadt.core.permissions import System
 from smartstadt.frameworks.models import Term
 from smartstadt.inventory import german, search, services
 from smartstadt.inventory.models import EntrySearchDocument
@@ -108,11 +109,11 @@ def test_searching_digitaler_zwilling_finds_the_digital_twins_first(demo_region)
 @pytest.mark.django_db
 def test_ladesaeule_finds_ladesaeulen_first_then_other_charging_points(demo_region, personas):
     entry = services.entry_create(
-        actor=None,
+        actor=System("Test"),
         municipality=personas.municipality_a,
         data={"title": "Ausbau der Ladeinfrastruktur", "summary": "Mehr Strom für Elektroautos."},
     )
-    services.entry_publish(actor=None, entry=entry)
+    services.entry_publish(actor=System("Test"), entry=entry)
     found = titles("Ladesäule")
     whole_word = ["MOBI-System mit MOBIpunkten", "Smart-City-Plattform mit interaktivem Stadtplan"]
     whole_word.append("Urbane Datenplattform Frankfurt")  # "Ladesäulen", "E-Ladesäule" in their texts
@@ -206,7 +207,7 @@ def test_renaming_an_organisation_reindexes_it_and_its_entries(personas):
         data={"title": "Smarte Laternen", "lead_organisation": personas.organisation_a},
     )
     services.entry_publish(actor=personas.team_a, entry=entry)
-    organisation_update(actor=None, organisation=personas.organisation_a, data={"name": "Xylophonwerke Nord"})
+    organisation_update(actor=System("Test"), organisation=personas.organisation_a, data={"name": "Xylophonwerke Nord"})
     assert titles("Xylophonwerke") == ["Smarte Laternen"]
     assert [o.name for o in search.search_organisations("Xylophonwerke")] == ["Xylophonwerke Nord"]
 
@@ -289,7 +290,7 @@ def test_list_pages_keep_their_query_count_as_data_grows(django_assert_max_num_q
     partners = list(oberhausen.organisations.all()[:3])
     for number in range(30):
         entry = services.entry_create(
-            actor=None,
+            actor=System("Test"),
             municipality=oberhausen,
             data={
                 "title": f"Smart City Vorhaben {number} in der Stadt",
@@ -299,7 +300,7 @@ def test_list_pages_keep_their_query_count_as_data_grows(django_assert_max_num_q
                 "lead_organisation": partners[0],
             },
         )
-        services.entry_publish(actor=None, entry=entry)
+        services.entry_publish(actor=System("Test"), entry=entry)
     for url in urls:
         cache.clear()
         with django_assert_max_num_queries(small[url]):

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from smartstadt.core.history import snapshot
 from smartstadt.core.models import ChangeRecord
+from smartstadt.core.permissions import System
 from smartstadt.inventory import services, spreadsheets
 from smartstadt.inventory.models import Entry
 from smartstadt.inventory.selectors import entries_for_export
@@ -330,7 +331,7 @@ def test_demo_city_round_trip_is_unchanged(demo_region, fmt):
     entries = entries_for_export(viewer=None, params={}, municipality=oberhausen)
     data = spreadsheets.export(entries, fmt)
     result = spreadsheets.import_entries(
-        actor=None, municipality=oberhausen, data=data, filename=f"x.{fmt}", dry_run=True
+        actor=System("Test"), municipality=oberhausen, data=data, filename=f"x.{fmt}", dry_run=True
     )
     assert not result.errors, result.errors[:5]
     assert len(result.rows) == entries.count() > 10

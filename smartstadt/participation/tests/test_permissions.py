@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from smartstadt.core.permissions import System
 from smartstadt.participation.models import Idea, Phase, PhaseKind, Process
 
 from .factories import IdeaFactory
@@ -49,7 +50,7 @@ def test_moderator_of_another_municipality_has_no_say(personas: Any, process: Pr
     from smartstadt.core.tests.factories import UserFactory
 
     moderator_b = UserFactory(username="moderator-b")
-    membership_grant(actor=None, user=moderator_b, role=Role.MODERATOR, municipality=personas.municipality_b)
+    membership_grant(actor=System("Test"), user=moderator_b, role=Role.MODERATOR, municipality=personas.municipality_b)
     idea = IdeaFactory(process=process)
     assert not moderator_b.has_perm("participation.moderate", idea)
     assert not moderator_b.has_perm("participation.moderate", process)

@@ -101,7 +101,7 @@ def test_merge_moves_supports_once_and_comments_and_redirects(
     assert survivor.comment_count == 2
     assert merged.merged_into_id == survivor.pk
     assert merged.merged_at is not None
-    assert ChangeRecord.objects.for_object(merged).filter(note__startswith="zusammengeführt").exists()
+    assert ChangeRecord.objects.for_object(merged).filter(note__startswith="merged").exists()
 
     old = client_as("anonymous").get(reverse("participation:idea", args=[process.slug, merged.pk]))
     assert old.status_code == 301

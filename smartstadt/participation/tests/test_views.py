@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from smartstadt.core.models import Role
+from smartstadt.core.permissions import System
 from smartstadt.core.services import membership_grant
 from smartstadt.core.tests.factories import UserFactory
 from smartstadt.participation import services
@@ -173,7 +174,7 @@ def test_moderation_queue_and_hiding(client_as: ClientAs, personas: Any, process
         assert client_as(who).get(url).status_code == 403, who
     assert "Kauft bei uns" not in client_as("team_b").get(url).content.decode()
     moderator_b = UserFactory(username="moderator-b")
-    membership_grant(actor=None, user=moderator_b, role=Role.MODERATOR, municipality=personas.municipality_b)
+    membership_grant(actor=System("Test"), user=moderator_b, role=Role.MODERATOR, municipality=personas.municipality_b)
     other = Client()
     other.force_login(moderator_b)
     assert "Kauft bei uns" not in other.get(url).content.decode()

@@ -257,7 +257,7 @@ def test_opening_is_noted_once(invitation, token):
     assert first is not None
     services.invitation_mark_opened(invitation=invitation)
     assert invitation.first_opened_at == first
-    notes = [r.note for r in history_for(invitation)]
+    notes = [r.note_text for r in history_for(invitation)]
     assert len([n for n in notes if n]) == 2  # sent, opened – not twice opened
 
 

@@ -117,7 +117,7 @@ def test_reorder_needs_every_item_once(personas: Any, strategy: Strategy) -> Non
         )
     services.elements_reorder(actor=personas.team_a, kind=kind, parent=strategy, ids=[g.pk for g in reversed(goals)])
     assert list(Goal.objects.filter(strategy=strategy).values_list("title", flat=True)) == ["C", "B", "A"]
-    assert history_for(goals[0]).first().note == gettext("reordered")  # type: ignore[union-attr]
+    assert history_for(goals[0]).first().note_text == gettext("reordered")  # type: ignore[union-attr]
 
 
 def test_deleting_renumbers_and_removes_the_children(personas: Any, strategy: Strategy) -> None:

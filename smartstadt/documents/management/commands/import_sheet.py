@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from smartstadt.core.permissions import System
 from smartstadt.documents.services import measure_import_sheet, sheet_plan
 from smartstadt.documents.sheets import SheetError, read_sheet
 from smartstadt.regions.models import Municipality
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             self.stderr.write("Probelauf: nichts angelegt.")
             return
         try:
-            measure = measure_import_sheet(actor=None, strategy=strategy, reading=reading)
+            measure = measure_import_sheet(actor=System("Import"), strategy=strategy, reading=reading)
         except (ValidationError, PermissionDenied) as error:
             raise CommandError(f"Die Maßnahme konnte nicht angelegt werden: {error}") from error
         result["created"] = {"id": measure.pk, "number": measure.number, "title": measure.title}

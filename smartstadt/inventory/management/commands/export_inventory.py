@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from smartstadt.inventory import spreadsheets
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         municipality = Municipality.objects.filter(slug=options["municipality"]).first()
         if municipality is None:
             raise CommandError(f"Es gibt keine Kommune mit dem URL-Namen „{options['municipality']}“.")
-        entries = list(entries_for_export(viewer=None, params={}, municipality=municipality))
+        entries = list(entries_for_export(viewer=AnonymousUser(), params={}, municipality=municipality))
         try:
             Path(options["output"]).write_bytes(spreadsheets.export(entries, options["format"]))
         except OSError as error:

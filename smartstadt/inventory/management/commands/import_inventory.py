@@ -8,6 +8,7 @@ from django.utils import translation
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from smartstadt.core.permissions import System
 from smartstadt.inventory import spreadsheets
 from smartstadt.inventory.services import entries_import
 from smartstadt.regions.models import Municipality
@@ -85,7 +86,7 @@ class Command(BaseCommand):
 
         try:
             result = entries_import(
-                actor=None,
+                actor=System("Import"),
                 municipality=municipality,
                 data=data,
                 filename=path.name,

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from smartstadt.stocktaking.selectors import invitations_due_for_reminder
-from smartstadt.stocktaking.services import REMINDER_LABEL, invitation_remind
+from smartstadt.stocktaking.services import REMINDER, invitation_remind
 
 
 class Command(BaseCommand):
@@ -63,7 +63,7 @@ class Command(BaseCommand):
                     reminded.append(label)
                 else:
                     try:
-                        invitation_remind(actor=None, invitation=invitation, system_label=REMINDER_LABEL)
+                        invitation_remind(actor=REMINDER, invitation=invitation)
                     except ValidationError as error:
                         failed.append(f"{label} ({' '.join(error.messages)})")
                     else:
