@@ -57,6 +57,7 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     unreadable = _("The file cannot be read as an Excel workbook (.xlsx).")
+    too_many = _("The file has more than %(max)s rows; please split it.") % {"max": MAX_ROWS}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             # calamine checks no sizes: refuse a zip bomb before anything is unpacked
@@ -65,6 +66,8 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = workbook.sheet_names
         sheet = workbook.get_sheet_by_name(DATA_SHEET if DATA_SHEET in names else names[0])
+        if sheet.height > 2 * MAX_ROWS:  # refused before its cells become Python objects (empty rows count, too)
+            raise SpreadsheetError([RowError(None, "", too_many)])
         # from cell A1 on, so that the position in the list is the row and column the spreadsheet shows
         rows = sheet.to_python(skip_empty_area=False)
     except (zipfile.BadZipFile, CalamineError, IndexError, ValueError, TypeError):

@@ -249,6 +249,22 @@ def test_xlsx_rows_keep_their_numbers_and_rich_text_dates_and_formulas_are_read(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("limit", [1, 2])  # 1: refused by the sheet's size, 2: by counting the rows read
+def test_too_many_rows_and_too_large_workbooks_are_refused_whole(city, monkeypatch, limit):
+    from smartstadt.inventory.spreadsheets import reading
+
+    monkeypatch.setattr(reading, "MAX_ROWS", limit)
+    before = counts()
+    result = run(city, xlsx(good_rows()))
+    assert [(error.row, str(error)) for error in result.errors] == [
+        (None, f"Die Datei hat mehr als {limit} Zeilen. Bitte teilen Sie sie auf.")
+    ]
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
+    assert "zu groß" in str(run(city, xlsx(good_rows())).errors[0])
+    assert counts() == before
+
+
+@pytest.mark.django_db
 def test_only_the_team_imports(city):
     for persona in ["editor_a", "team_b", "citizen"]:
         with pytest.raises(PermissionDenied):
