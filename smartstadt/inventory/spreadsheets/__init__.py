@@ -12,8 +12,9 @@ interface text, and must not change with the interface language or a new transla
 
 The import reads the whole file, validates every row in memory against a few lookups (organisations, districts,
 tags, the municipality's entries) and collects *all* row errors. Only a file without any error is written, in one
-transaction, with bulk operations and one ``ChangeRecord`` per created or changed entry (the same record that
-``smartstadt.core.history.save_tracked`` would write).
+transaction, with bulk operations; its history (one change per created or changed entry, the same record that
+``smartstadt.core.history.save_tracked`` would write), the search index and the analysis follow through
+``inventory.effects.entries_written``, as for every writer of entries.
 
 Decisions (the "Hinweise" sheet of the template explains them to editors):
 
