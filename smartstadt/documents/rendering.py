@@ -1,4 +1,9 @@
-"""Rendering a document to bytes: used alike by the background task and by ``manage.py render_strategy``."""
+"""Rendering a document to bytes: used alike by the background task and by ``manage.py render_strategy``.
+
+:func:`render_rendered` renders what a ``RenderedDocument`` asks for, whatever its kind: the strategy's documents
+here (:func:`render`), the participation report by the participation app (``participation.report``), which lays
+it out with the same kit.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from . import html, word
 from .content import StrategyDocument, build_strategy_document
 from .kit.pdf import html_to_pdf
 from .kit.progress import Progress, no_progress
-from .models import DocumentFormat, DocumentKind
+from .models import DocumentFormat, DocumentKind, RenderedDocument
 
 CONTENT_TYPES = {
     DocumentFormat.PDF: "application/pdf",
@@ -91,4 +96,35 @@ def render(
         pages=pages,
         filename=filename(doc, kind, format, measure_number),
         content_type=content_type,
+    )
+
+
+def render_rendered(document: RenderedDocument, *, progress: Progress = no_progress) -> Output:
+    """The file a requested rendering asks for (the background task's one entry point)."""
+    if document.kind == DocumentKind.PARTICIPATION:
+        return _participation_report(document, progress)
+    if document.strategy is None:
+        raise RenderError("Das Dokument nennt keine Strategie.")
+    return render(
+        strategy=document.strategy,
+        kind=document.kind,
+        format=document.format,
+        version=document.version,
+        measure_number=document.measure_number,
+        progress=progress,
+    )
+
+
+def _participation_report(document: RenderedDocument, progress: Progress) -> Output:
+    # The report's content and layout belong to the participation app; this app only runs and stores it.
+    from smartstadt.participation.report import ReportError, render_report
+
+    if document.process is None:
+        raise RenderError("Der Bericht nennt kein Beteiligungsverfahren.")
+    try:
+        report = render_report(document.process, format=document.format, progress=progress)
+    except ReportError as error:
+        raise RenderError(str(error)) from error
+    return Output(
+        content=report.content, pages=report.pages, filename=report.filename, content_type=report.content_type
     )

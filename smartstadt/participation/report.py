@@ -601,9 +601,10 @@ def _charts(report: ParticipationReport) -> dict[str, str]:
     return charts
 
 
-def report_pdf(report: ParticipationReport, progress: Progress = no_progress) -> bytes:
+def report_pdf(report: ParticipationReport, progress: Progress = no_progress) -> kit.Pdf:
+    """The report as a tagged PDF; WeasyPrint's pages move the progress from 80 to 98 percent."""
     pages = 6 + len(report.answers) // 8
-    return kit.html_to_pdf(report_html(report), progress=progress, expected_pages=pages, start=80, end=98).content
+    return kit.html_to_pdf(report_html(report), progress=progress, expected_pages=pages, start=80, end=98)
 
 
 def _number(value: float) -> str:
@@ -776,6 +777,7 @@ class RenderedReport:
     content: bytes
     filename: str
     content_type: str
+    pages: int | None = None  # of a PDF
 
 
 def render_report(process: Process, *, format: str, progress: Progress = no_progress) -> RenderedReport:
@@ -784,13 +786,18 @@ def render_report(process: Process, *, format: str, progress: Progress = no_prog
         raise ReportError(f"Unbekanntes Format „{format}“: möglich sind {', '.join(FORMATS)}.")
     report = build_report(process, progress=progress)
     progress(80, f"{format.upper()} erzeugen")
+    pages: int | None = None
     if format == "html":
         content = report_html(report).encode("utf-8")
     elif format == "pdf":
-        content = report_pdf(report, progress)
+        pdf = report_pdf(report, progress)
+        content, pages = pdf.content, pdf.pages
     else:
         content = report_docx(report)
     progress(100, "fertig")
     return RenderedReport(
-        content=content, filename=f"{report.filename_base}.{format}", content_type=CONTENT_TYPES[format]
+        content=content,
+        filename=f"{report.filename_base}.{format}",
+        content_type=CONTENT_TYPES[format],
+        pages=pages,
     )
