@@ -362,7 +362,7 @@ def _inventory(municipality: Municipality) -> Inventory:
             title="Einträge nach Status",
             caption="Veröffentlichte Einträge nach ihrem Umsetzungsstand.",
             column="Status",
-            rows=[(wording.ENTRY_STATUSES.get(row.value, row.label), row.count) for row in counts_by_status(entries)],
+            rows=[(wording.entry_status(row.value), row.count) for row in counts_by_status(entries)],
         )
     )
     tables.append(
@@ -380,7 +380,7 @@ def _inventory(municipality: Municipality) -> Inventory:
         AnnexEntry(
             title=entry.title,
             kind=wording.ENTRY_KINDS.get(entry.kind, entry.kind),
-            status=wording.ENTRY_STATUSES.get(entry.status, entry.status),
+            status=wording.entry_status(entry.status),
             lead=entry.lead_organisation.name if entry.lead_organisation else "–",
             years=entry.years or "–",
             dimensions=", ".join(sorted({_top(term).label for term in entry.terms.all()})) or "–",

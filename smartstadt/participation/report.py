@@ -63,12 +63,6 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 MONTHS = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
-STATUS_LABELS: dict[str, str] = {
-    IdeaStatus.RECEIVED: "eingegangen",
-    IdeaStatus.UNDER_CONSIDERATION: "in Prüfung",
-    IdeaStatus.TAKEN: "in die Strategie übernommen",
-    IdeaStatus.NOT_TAKEN: "nicht übernommen",
-}
 AGE_LABELS = {
     "under_18": "unter 18",
     "18_29": "18 bis 29",
@@ -442,7 +436,7 @@ def _answers(ideas: QuerySet[Idea], drafts: QuerySet[DraftComment]) -> tuple[lis
         Answer(
             kind="Idee",
             title=idea.title,
-            status=STATUS_LABELS.get(idea.status, idea.status),
+            status=kit.choice_label(IdeaStatus, idea.status),
             answer=idea.answer,
             measure=f"{idea.measure.number} {idea.measure.title}".strip() if idea.measure else "",
             answered_on=timezone.localdate(idea.answered_at) if idea.answered_at else None,
@@ -457,14 +451,14 @@ def _answers(ideas: QuerySet[Idea], drafts: QuerySet[DraftComment]) -> tuple[lis
         Answer(
             kind="Kommentar zum Entwurf",
             title=comment.paragraph_title or comment.paragraph,
-            status=STATUS_LABELS.get(comment.status, comment.status),
+            status=kit.choice_label(IdeaStatus, comment.status),
             answer=comment.answer,
             measure=f"{comment.measure.number} {comment.measure.title}".strip() if comment.measure else "",
             answered_on=timezone.localdate(comment.answered_at) if comment.answered_at else None,
         )
         for comment in answered_drafts.select_related("measure").order_by("-answered_at", "-pk")[:room]
     ]
-    status_counts = [(label, counts.get(str(code), 0)) for code, label in STATUS_LABELS.items()]
+    status_counts = [(kit.german(status.label), counts.get(str(status), 0)) for status in IdeaStatus]
     return status_counts, answers, total
 
 
@@ -564,7 +558,7 @@ class ParticipationChapter:
 
     @property
     def taken(self) -> int:
-        label = STATUS_LABELS[IdeaStatus.TAKEN]
+        label = kit.choice_label(IdeaStatus, IdeaStatus.TAKEN)
         return sum(count for report in self.reports for name, count in report.status_counts if name == label)
 
 
