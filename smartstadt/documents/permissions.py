@@ -6,6 +6,9 @@ and download them — also a draft that the team circulates inside the administr
 published strategy is public, as the strategy itself: anybody may have it rendered and download it (the service
 then hands out the rendering that exists instead of rendering again, so the public cannot keep the worker busy).
 Every rule takes a ``Source`` or a ``RenderedDocument`` (both name their strategy, version and municipality).
+
+A participation report (kind "participation") is internal, as the team's report page: the team of the process's
+municipality and the platform admin render it (``documents.render_report``, on the process) and download it.
 """
 
 from __future__ import annotations
@@ -41,3 +44,4 @@ responsible = is_platform_admin | is_team_of
 rules.add_perm("documents.render_document", responsible | is_public_source)
 rules.add_perm("documents.view_document", responsible | is_public_source)
 rules.add_perm("documents.render_internal", responsible)
+rules.add_perm("documents.render_report", responsible)

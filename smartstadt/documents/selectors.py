@@ -55,3 +55,21 @@ def get_document_for(*, viewer: Any, strategy: Strategy, pk: int) -> RenderedDoc
             raise Http404
         raise PermissionDenied
     return document
+
+
+def reports_for(*, viewer: Any, process: Any) -> list[RenderedDocument]:
+    """The latest renderings of a process's participation report (for its team: the caller checked the process)."""
+    documents = RenderedDocument.objects.filter(process=process).select_related("process", "created_by")
+    return [
+        d for d in documents.order_by("-created_at", "-pk")[:RECENT] if viewer.has_perm("documents.view_document", d)
+    ]
+
+
+def get_report_for(*, viewer: Any, process: Any, pk: int) -> RenderedDocument:
+    """One rendering of the process's report: 404 if the process has none of this number, 403 for others."""
+    document = RenderedDocument.objects.filter(process=process, pk=pk).select_related("process").first()
+    if document is None:
+        raise Http404
+    if not viewer.has_perm("documents.view_document", document):
+        raise PermissionDenied
+    return document
