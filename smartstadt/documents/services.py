@@ -117,7 +117,7 @@ def report_request(*, actor: Actor, process: Any, format: str) -> RenderedDocume
         process=process,
         kind=DocumentKind.PARTICIPATION,
         format=DocumentFormat(format),
-        created_by=actor if actor.is_authenticated else None,
+        created_by=person(actor),
     )
     document.full_clean()
     document.save()
