@@ -135,7 +135,17 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded profile runs several processes on one machine (gunicorn workers, the task worker): a cache in
+    # files is one they all share, so generation numbers, kept pages and rate limits hold across processes.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("SMARTSTADT_CACHE_DIR") or str(VAR_DIR / "cache"),
+            # Django's default of 300 is below the public pages of one municipality; beyond the limit a third of
+            # the entries is dropped at random, which costs a page render or a fresh generation number, no more.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("redis" if REDIS_URL else "database")
