@@ -26,7 +26,9 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # The embedded profile's cache in files (generation numbers, kept pages, rate limits): one of this test alone,
     # not the var folder's platform's nor another test's.
-    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    from smartstadt.core import filecache
+
+    if filecache.configured():
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "cache")}}
     # No sentence embeddings unless a test asks for them (smartstadt/analysis/tests): they cost 20–90 ms per text.
     settings.ANALYSIS_SEMANTIC = "off"

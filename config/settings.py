@@ -140,11 +140,12 @@ else:
     # files is one they all share, so generation numbers, kept pages and rate limits hold across processes.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's FileBasedCache, culled every 100 writes instead of before each (smartstadt/core/filecache.py).
+            "BACKEND": "smartstadt.core.filecache.FileCache",
             "LOCATION": os.environ.get("SMARTSTADT_CACHE_DIR") or str(VAR_DIR / "cache"),
             # Django's default of 300 is below the public pages of one municipality; beyond the limit a third of
             # the entries is dropped at random, which costs a page render or a fresh generation number, no more.
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from smartstadt.core import generations
+from smartstadt.core import filecache, generations
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -36,7 +36,7 @@ def test_unusable_names_are_refused() -> None:
 
 def test_another_process_sees_the_numbers_and_counts_of_this_one(settings: Any) -> None:
     """The embedded profile: a second process (a gunicorn worker, the task worker) on the same files."""
-    if not settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    if not filecache.configured():
         pytest.skip("only the embedded profile's cache in files (with Redis the cache is shared anyway)")
     before = generations.ensure("search")
     cache.set("participation:rate:idea:test", 1, 60)
@@ -60,3 +60,23 @@ def test_another_process_sees_the_numbers_and_counts_of_this_one(settings: Any) 
     assert result.stdout.split()[-1] == str(before)
     assert cache.get("participation:rate:idea:test") == 2
     assert generations.read("search") != before
+
+
+def test_the_file_cache_looks_whether_it_is_full_every_hundred_writes(tmp_path: Path) -> None:
+    from smartstadt.core.filecache import FileCache
+
+    small = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 50, "CULL_FREQUENCY": 2}})
+    looks = 0
+    listing = small._list_cache_files
+
+    def counting() -> list[str]:
+        nonlocal looks
+        looks += 1
+        return listing()
+
+    small._list_cache_files = counting  # type: ignore[method-assign]
+    for number in range(250):
+        small.set(f"entry-{number}", number)
+    assert looks == 3  # before the 1st, 101st and 201st write
+    # The 101st write found 100 entries (over 50) and dropped half; the 201st found 150 and kept 75, then 50 more.
+    assert len(listing()) == 75 + 50

@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from smartstadt.core import filecache
+
 
 def worker_command() -> list[str]:
     """The worker that matches the configured task backend."""
@@ -39,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # A SIGTERM (systemd, timeout, docker stop) ends the server like Ctrl+C, so the worker is stopped too.
         signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
-        if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        if filecache.configured():
             # The embedded profile's cache outlives the processes: drop pages an earlier run rendered with
             # templates or code that may have changed since. (Redis in production also holds the sessions.)
             cache.clear()
