@@ -62,8 +62,7 @@ bench: install
 	$(PY) bench/run.py
 
 messages: $(PY_STAMP)
-	$(PY) manage.py makemessages --locale=de --locale=en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
-	$(PY) scripts/fill_english_catalogue.py
+	$(PY) manage.py makemessages --locale=de --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
 clean:

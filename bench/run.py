@@ -68,6 +68,11 @@ def prepare_environment() -> str:
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{SQLITE_PATH}"
     os.environ["DATABASE_URL"] = url
+    # The cache in files (the embedded profile's) of this database alone, empty at the start like the database.
+    from bench import load
+
+    load.forget_cache(url)
+    os.environ["SMARTSTADT_CACHE_DIR"] = str(load.cache_dir(url))
     return url
 
 

@@ -125,6 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background tasks --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -135,7 +136,18 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded profile runs several processes on one machine (gunicorn workers, the task worker): a cache in
+    # files is one they all share, so generation numbers, kept pages and rate limits hold across processes.
+    CACHES = {
+        "default": {
+            # Django's FileBasedCache, culled every 100 writes instead of before each (smartstadt/core/filecache.py).
+            "BACKEND": "smartstadt.core.filecache.FileCache",
+            "LOCATION": os.environ.get("SMARTSTADT_CACHE_DIR") or str(VAR_DIR / "cache"),
+            # Django's default of 300 is below the public pages of one municipality; beyond the limit a third of
+            # the entries is dropped at random, which costs a page render or a fresh generation number, no more.
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("redis" if REDIS_URL else "database")
