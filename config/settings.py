@@ -7,9 +7,15 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SMARTSTADT_VAR_DIR", BASE_DIR / "var"))
+# The local profile that `make install` writes (DEBUG=1 and the port of `make run`), so that the README's
+# commands work in a new shell as they do under make. Set variables win; a production instance has no such file
+# (it installs with DEBUG=0, see docs/configuration.md).
+LOCAL_ENV = VAR_DIR / "local.env"
+load_dotenv(LOCAL_ENV, override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -33,6 +39,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Demo users with printed passwords exist only where this is on (make run turns it on).
 DEMO_USERS = env_bool("DEMO_USERS", DEBUG)
+# With DEBUG on, a missing page shows the platform's own 404 page; DEBUG_404=1 shows Django's debug page instead.
+DEBUG_404 = env_bool("DEBUG_404", False)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The licence of the open-data catalogue's distributions: a URI of the DCAT-AP.de licence list.
 OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0").strip()
@@ -67,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smartstadt.core.middleware.OwnNotFoundPage",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartstadt.core.middleware.LanguageMiddleware",
@@ -192,13 +201,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/cytoscape", NODE_MODULES / "cytoscape" / "dist"),
-    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Of the npm packages only the files the pages use (smartstadt/core/staticfinders.py).
+VENDOR_FILES = {
+    "vendor/kern": (
+        NODE_MODULES / "@kern-ux" / "native" / "dist",
+        ["kern.min.css", "fonts/fira-sans.css", "fonts/fira-sans/*.woff2"],
+    ),
+    "vendor/htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
+    "vendor/leaflet": (
+        NODE_MODULES / "leaflet" / "dist",
+        ["leaflet.js", "leaflet.js.map", "leaflet.css", "images/*.png"],
+    ),
+    "vendor/cytoscape": (NODE_MODULES / "cytoscape" / "dist", ["cytoscape.min.js"]),
+    "vendor/chartjs": (NODE_MODULES / "chart.js" / "dist", ["chart.umd.min.js", "chart.umd.min.js.map"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "smartstadt.core.staticfinders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
