@@ -7,7 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from smartstadt.inventory.selectors import EntryFilters, entry_list, get_entry_for, published_entry_keys
+from smartstadt.inventory.selectors import entry_list, get_entry_for
+from smartstadt.search.filters import EntryFilters
+from smartstadt.search.selectors import published_entry_keys
 
 from . import rows
 from .errors import ErrorOut, ValidationErrorOut

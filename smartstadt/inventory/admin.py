@@ -22,7 +22,7 @@ class EntryAdmin(HistoryAdminMixin):
     def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
         """After the entry and its relations are saved: keep the full-text search in step."""
         super().save_related(request, form, formsets, change)
-        from .search import index_entries
+        from smartstadt.search import index_entries
 
         index_entries([form.instance])
 

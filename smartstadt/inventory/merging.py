@@ -28,11 +28,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from smartstadt import search
 from smartstadt.analysis import services as analysis
 from smartstadt.core.history import actor_label, delete_tracked, diff, snapshot
 from smartstadt.core.models import ChangeRecord
 
-from . import search
 from .models import Entry, EntryRedirect, PublicationState
 
 KEEP, REMOVE, BOTH = "keep", "remove", "both"

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartstadt import search
 from smartstadt.analysis import services as analysis
 from smartstadt.core.history import delete_tracked, save_tracked
 from smartstadt.regions.models import Municipality, Organisation
 from smartstadt.regions.services import unique_slug
 
-from . import search
 from .models import Entry, PublicationState
 
 ENTRY_FIELDS = (

@@ -1240,7 +1240,7 @@ def _reindex(entry_ids: list[int]) -> None:
     if not entry_ids:
         return
     if len(entry_ids) <= REINDEX_INLINE:
-        from .search import index_entries
+        from smartstadt.search import index_entries
 
         index_entries(entry_ids)
         return

@@ -101,7 +101,7 @@ def organisation_update(
 
 def _index_organisation(organisation: Organisation, *, renamed: bool = False) -> None:
     """Keep the full-text search in step: the organisation, and the entries that name it when it was renamed."""
-    from smartstadt.inventory import search
+    from smartstadt import search
 
     search.index_organisations([organisation])
     if renamed:
