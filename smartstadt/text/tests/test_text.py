@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from smartstadt import text
 from smartstadt.text import compounds, stems
@@ -86,3 +88,16 @@ def test_the_stemmer_is_not_shared_by_threads():
     for thread in threads:
         thread.join()
     assert wrong == []
+
+
+def test_only_the_text_package_stems_lemmatises_or_splits():
+    """One German text engine: the stemmer, the lemmatiser and the compound splitter are used here only."""
+    root = Path(__file__).resolve().parents[3]
+    package = root / "smartstadt" / "text"
+    engines = re.compile(r"^\s*(?:import|from)\s+(?:snowballstemmer|simplemma|charsplit_fst)\b", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(root))
+        for path in [*(root / "smartstadt").rglob("*.py"), *(root / "bench").rglob("*.py")]
+        if package not in path.parents and engines.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
