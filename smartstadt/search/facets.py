@@ -19,6 +19,9 @@ The index costs seven queries and about 0.1 s at 20,000 entries (a few MB). It i
 :func:`.index.generation` changes (any index change, any change of a publication state) and at the latest after
 ``max_age`` seconds. The generation number is shared by all processes (smartstadt/core/generations.py: in Redis,
 or without it in a file under the var folder), so a change made in one process shows in the next request of any.
+
+Outside the search wing the index is reached through :func:`smartstadt.search.selectors.published_index` only
+(a test checks the imports): :meth:`EntryBits.entries` and :meth:`EntryBits.sharing_tags` are what it offers.
 """
 
 from __future__ import annotations
