@@ -304,7 +304,7 @@ def get_json(base: str, path: str) -> Any:
 def make_queries(titles: list[str], summaries: list[str], rng: random.Random) -> list[str]:
     """Queries as visitors type them: single words, pairs of neighbouring words, in lower case, with umlauts
     spelled out; from titles and the nouns of the summaries."""
-    from smartstadt.inventory.german import STOP_WORDS
+    from smartstadt.text import STOP_WORDS
 
     def words(text: str) -> list[str]:
         return [word.strip("-") for word in WORD.findall(text) if word.lower() not in STOP_WORDS]

@@ -108,7 +108,7 @@ def percentile(values: list[float], pct: int) -> float:
 
 def forget_cached_results() -> None:
     """Empty the cache as if every entry had expired, but keep the search's generation number: the next search
-    pays for a new combination of query and filters, not for a change of the index (see inventory/facets.py)."""
+    pays for a new combination of query and filters, not for a change of the index (see smartstadt/search/facets.py)."""
     from django.core.cache import cache
 
     from smartstadt.core import generations

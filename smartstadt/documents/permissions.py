@@ -18,7 +18,7 @@ from typing import Any
 
 import rules
 
-from smartstadt.core.permissions import is_platform_admin, is_team_of
+from smartstadt.core.permissions import Viewer, is_platform_admin, is_team_of
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Source:
 
 
 @rules.predicate
-def is_public_source(user: Any, obj: Any) -> bool:
+def is_public_source(user: Viewer, obj: Any) -> bool:
     strategy = getattr(obj, "strategy", None)
     return strategy is not None and bool(strategy.is_published) and getattr(obj, "version", None) is not None
 

@@ -227,7 +227,7 @@ def test_entry_filters_as_in_the_portal(client, tagged, params, expected):
 
 @pytest.mark.django_db
 def test_q_searches_the_full_text(client, tagged):
-    from smartstadt.inventory.search import index_entries
+    from smartstadt.search import index_entries
 
     index_entries([tagged["bus"], tagged["heat"]])
     page = get(client, "/api/entries", q="Echtzeitdaten", municipality="stadt-a")
