@@ -76,8 +76,8 @@ class EntryForm(forms.ModelForm):
         label=_("Partner organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Organisations of the region; several can be chosen with the Ctrl key."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Organisations of the region; tick all that take part."),
     )
 
     class Meta:
