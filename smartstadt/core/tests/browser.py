@@ -33,6 +33,7 @@ AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js
 LAYOUT_SOURCE = Path(__file__).with_name("layout_check.js")
 # Every checked page is laid out at these widths: a desktop and a small phone.
 LAYOUT_WIDTHS = (1280, 375)
+LAYOUT_FINDINGS_SHOWN = 12
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "test-screenshots"
 # The demo region as serialised once per session (conftest.django_db_setup), to restore after a flush.
 DEMO_SNAPSHOT: dict[str, str] = {}
@@ -129,10 +130,12 @@ class BrowserPage:
         finally:
             self.page.set_viewport_size(viewport)
         if findings:
-            raise LayoutError(
-                f"Layout-Fehler auf {self.page.url}:\n"
-                + "\n".join(f"  bei {width} px: {finding}" for width, found in findings.items() for finding in found)
-            )
+            lines = []
+            for width, found in findings.items():
+                lines += [f"  bei {width} px: {finding}" for finding in found[:LAYOUT_FINDINGS_SHOWN]]
+                if len(found) > LAYOUT_FINDINGS_SHOWN:
+                    lines.append(f"  bei {width} px: … und {len(found) - LAYOUT_FINDINGS_SHOWN} weitere")
+            raise LayoutError(f"Layout-Fehler auf {self.page.url}:\n" + "\n".join(lines))
 
     def _screenshot(self, suffix: str) -> None:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,8 @@
     if (element.id) name += `#${element.id}`;
     else if (element.classList.length) name += `.${[...element.classList].slice(0, 2).join(".")}`;
     if (element.type && element.tagName === "INPUT") name += `[type=${element.type}]`;
-    const text = (element.getAttribute("aria-label") || element.textContent || element.value || "")
+    const label = element.labels && element.labels.length ? element.labels[0].textContent : "";
+    const text = (element.getAttribute("aria-label") || label || element.textContent || element.value || "")
       .replace(/\s+/g, " ")
       .trim()
       .slice(0, 40);
