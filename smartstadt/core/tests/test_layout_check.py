@@ -28,7 +28,8 @@ def page(chromium: Any) -> Iterator[BrowserPage]:
 
 def show(page: BrowserPage, body: str) -> None:
     css = "\n".join(path.read_text(encoding="utf-8") for path in STYLES)
-    page.set_content(f"<!DOCTYPE html><html lang='de'><head><style>{css}</style></head><body><main>{body}</main></body></html>")
+    head = f"<head><title>Test</title><style>{css}</style></head>"
+    page.set_content(f"<!DOCTYPE html><html lang='de'>{head}<body><main>{body}</main></body></html>")
 
 
 def findings(page: BrowserPage) -> str:
@@ -65,8 +66,8 @@ def test_a_checkbox_drawn_as_a_text_field_fails(page):
     show(
         page,
         """<div class="kern-form-input"><label class="kern-label">Schlagworte</label>
-        <div><label><input type="checkbox" class="kern-form-input__input" name="terms" value="1"> Mobilität</label></div>
-        <div><label><input type="checkbox" class="kern-form-input__input" name="terms" value="2"> Umwelt</label></div>
+        <div><label><input type="checkbox" class="kern-form-input__input" value="1"> Mobilität</label></div>
+        <div><label><input type="checkbox" class="kern-form-input__input" value="2"> Umwelt</label></div>
         </div>""",
     )
     message = findings(page)
@@ -87,7 +88,8 @@ def test_overlapping_labels_and_buttons_fail(page):
 
 
 def test_sideways_scrolling_on_a_phone_fails_and_names_the_element(page):
-    show(page, '<p><a href="#" style="display:inline-flex;white-space:nowrap">https://www.example.org/' + "x" * 80 + "</a></p>")
+    address = "https://www.example.org/" + "x" * 80
+    show(page, f'<p><a href="#" style="display:inline-flex;white-space:nowrap">{address}</a></p>')
     message = findings(page)
     assert "bei 375 px" in message
     assert "scrollt seitwärts" in message
