@@ -58,6 +58,13 @@ class TermChoiceField(forms.ModelMultipleChoiceField):
         )
 
 
+class PartnerChoiceField(forms.ModelMultipleChoiceField):
+    """Organisations of the whole region: the municipality tells the many "Stadtwerke" apart and can be searched."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.municipality.name})"
+
+
 class EntryForm(forms.ModelForm):
     funding_sources = LinesField(label=_("Funding sources"), required=False, help_text=_("One per line."))
     links = LinksField(label=_("Links"), required=False, help_text=_("One per line: an address, or “Label | address”."))
@@ -72,7 +79,7 @@ class EntryForm(forms.ModelForm):
     districts = forms.ModelMultipleChoiceField(
         label=_("Districts"), queryset=District.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = PartnerChoiceField(
         label=_("Partner organisations"),
         queryset=Organisation.objects.none(),
         required=False,

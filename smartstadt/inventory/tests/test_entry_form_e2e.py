@@ -17,6 +17,7 @@ from smartstadt.inventory.models import Entry
 pytestmark = [pytest.mark.e2e]
 
 STOAG = "STOAG Stadtwerke Oberhausen AG"
+STOAG_OPTION = f"{STOAG} (Oberhausen)"
 
 
 def tick(group, label: str) -> None:
@@ -51,7 +52,7 @@ def test_team_fills_the_entry_form_with_the_mouse(browser_page: BrowserPage) -> 
     page.keyboard.press("Enter")  # Enter in the filter field does not send the form
     visible = partners.locator(".kern-form-check:visible")
     assert visible.count() == 1
-    tick(partners, STOAG)
+    tick(partners, STOAG_OPTION)
     search.fill("keine solche organisation")
     assert partners.get_by_text("Keine Auswahl passt zur Suche.").is_visible()
     search.fill("")
