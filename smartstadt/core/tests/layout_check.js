@@ -90,6 +90,16 @@
     }
   }
 
+  // A label squeezed to a column of single letters (e.g. by a table's column) is unreadable.
+  for (const label of document.querySelectorAll("label, legend")) {
+    if (visuallyHidden(label)) continue;
+    const text = label.textContent.replace(/\s+/g, " ").trim();
+    const { width } = label.getBoundingClientRect();
+    if (text.length > 12 && width > 0 && width < 48) {
+      findings.push(`Beschriftung ${describe(label)} ist nur ${Math.round(width)} px breit`);
+    }
+  }
+
   // 3. Visible interactive elements and labels must not overlap: one would hide or catch the other's clicks.
   const INTERACTIVE =
     "a[href], button, input:not([type=hidden]), select, textarea, label, legend, summary, [role=button], [tabindex]:not([tabindex='-1'])";

@@ -124,3 +124,14 @@ def test_hidden_and_scrolled_away_elements_do_not_count(page):
         <button style="display:block">Weiter</button>""",
     )
     page.check_layout()
+
+
+def test_a_label_squeezed_to_single_letters_fails(page):
+    # The invitation table on a phone, when labels could break anywhere: one letter a line.
+    show(
+        page,
+        """<table style="width:200px"><tr>
+        <td><label for="i" style="overflow-wrap:anywhere">Agentur für Arbeit Oberhausen</label></td>
+        <td><input id="i" type="text" style="width:180px"></td></tr></table>""",
+    )
+    assert "Beschriftung label „Agentur für Arbeit" in findings(page)
