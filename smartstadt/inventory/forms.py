@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from smartstadt.analysis.tag_views import FIELD_TEMPLATE
@@ -145,9 +146,12 @@ class EntryForm(forms.ModelForm):
             if municipality.region_id
             else partner_scope.filter(municipality=municipality)
         )
-        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = partner_scope.select_related(
-            "municipality"
-        ).order_by("municipality__name", "name")
+        # The entry's own municipality first: most partners are local, the region's follow by city.
+        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = (
+            partner_scope.select_related("municipality")
+            .annotate(elsewhere=Case(When(municipality=municipality, then=0), default=1))
+            .order_by("elsewhere", "municipality__name", "name")
+        )
         cast(forms.ModelChoiceField, self.fields["lead_organisation"]).queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in lead_choices]
         )
