@@ -83,3 +83,28 @@ def test_entry_form_on_a_phone_shows_the_options_as_checkboxes(mobile_page: Brow
     page.click_to(page.locator("main form .kern-btn-wrapper button[type=submit]"))
     entry = Entry.objects.get(title="Bürgerbus Alstaden")
     assert list(entry.districts.values_list("name", flat=True)) == ["Alstaden"]
+
+
+def test_long_lists_work_without_javascript(chromium, live_demo) -> None:
+    context = chromium.new_context(locale="de-DE", java_script_enabled=False)
+    page = BrowserPage(context.new_page(), live_demo.url)
+    try:
+        page.goto(page.url_for("/anmelden/"))
+        page.get_by_label("Benutzername").fill("team-oberhausen")
+        page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Anmelden").last.click()
+        page.goto(page.url_for("/kommunen/oberhausen/bestand/neu/"))
+        partners = page.get_by_role("group", name="Partner")
+        assert partners.get_by_role("searchbox").count() == 0  # the filter field comes with JavaScript only
+        assert partners.locator(".kern-form-check:visible").count() > 50  # every option is listed
+        page.get_by_label("Titel", exact=True).fill("Mobilstation ohne Skript")
+        option = partners.get_by_label(STOAG_OPTION, exact=True)
+        option.scroll_into_view_if_needed()
+        option.check()
+        with page.expect_navigation():
+            page.locator("main form .kern-btn-wrapper button[type=submit]").click()
+        entry = Entry.objects.get(title="Mobilstation ohne Skript")
+        assert list(entry.partners.values_list("name", flat=True)) == [STOAG]
+    finally:
+        context.close()
