@@ -108,3 +108,13 @@ def test_long_lists_work_without_javascript(chromium, live_demo) -> None:
         assert list(entry.partners.values_list("name", flat=True)) == [STOAG]
     finally:
         context.close()
+
+
+def test_the_edit_form_shows_what_is_ticked(browser_page: BrowserPage) -> None:
+    entry = Entry.objects.filter(municipality__slug="oberhausen", partners__isnull=False).distinct().first()
+    assert entry is not None
+    login(browser_page, "team-oberhausen", DEMO_PASSWORD)
+    browser_page.open(f"/kommunen/oberhausen/bestand/{entry.slug}/bearbeiten/")
+    partners = browser_page.get_by_role("group", name="Partner")
+    assert partners.locator("input:checked").count() == entry.partners.count()
+    assert partners.locator("[data-choice-count]").inner_text() == str(entry.partners.count())

@@ -92,3 +92,23 @@ def test_citizen_submits_an_idea_with_the_mouse(browser_page: BrowserPage) -> No
     assert page.url.split("#")[0].endswith(idea.get_absolute_url())  # the error link's #id_title may stay
     assert idea.district is not None
     assert idea.district.name == "Alt-Oberhausen"
+
+
+TEAM = f"/arbeitsbereich/beteiligung/{PROCESS_SLUG}/"
+TEAM_FORM_PAGES = [
+    "/arbeitsbereich/beteiligung/neu/oberhausen/",
+    f"{TEAM}bearbeiten/",
+    f"{TEAM}phasen/neu/",
+    f"{TEAM}veranstaltungen/neu/",
+    f"{TEAM}umfragen/neu/",
+    f"{TEAM}umfragen/1/",
+    f"{TEAM}umfragen/1/fragen/neu/",
+]
+
+
+def test_every_team_form_passes_axe_and_the_layout_check(browser_page: BrowserPage) -> None:
+    login(browser_page, "team-oberhausen", DEMO_PASSWORD)
+    for path in TEAM_FORM_PAGES:
+        response = browser_page.open(path)
+        assert response.status == 200, path
+        assert browser_page.locator("main form").count() >= 1, path

@@ -78,3 +78,24 @@ def test_team_links_a_measure_to_goals_challenges_and_districts_with_the_mouse(b
     assert list(measure.challenges.values_list("title", flat=True)) == ["Mobilität"]
     assert list(measure.fields_of_action.values_list("title", flat=True)) == ["Mobilität und Infrastruktur"]
     assert list(measure.districts.values_list("name", flat=True)) == ["Osterfeld"]
+
+
+STRATEGY_FORM_PAGES = [
+    "/arbeitsbereich/strategie/neu/oberhausen/",
+    f"{WORKSPACE}bearbeiten/",
+    f"{WORKSPACE}ziele/neu/",
+    f"{WORKSPACE}herausforderungen/neu/",
+    f"{WORKSPACE}handlungsfelder/neu/",
+    f"{WORKSPACE}massnahmen/neu/",
+    f"{WORKSPACE}massnahmen/1/bearbeiten/",
+    f"{WORKSPACE}massnahmen/1/kennzahlen/neu/",
+    f"{WORKSPACE}versionen/",
+]
+
+
+def test_every_strategy_form_passes_axe_and_the_layout_check(browser_page: BrowserPage) -> None:
+    login(browser_page, "team-oberhausen", DEMO_PASSWORD)
+    for path in STRATEGY_FORM_PAGES:
+        response = browser_page.open(path)
+        assert response.status == 200, path
+        assert browser_page.locator("main form").count() >= 1, path
