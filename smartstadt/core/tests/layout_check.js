@@ -103,6 +103,9 @@
   // 3. Visible interactive elements and labels must not overlap: one would hide or catch the other's clicks.
   const INTERACTIVE =
     "a[href], button, input:not([type=hidden]), select, textarea, label, legend, summary, [role=button], [tabindex]:not([tabindex='-1'])";
+  // A layer drawn over the page on purpose (a dialog, a popover, an opened menu marked data-layout-overlay) may
+  // cover the page; its own elements must still not overlap each other.
+  const OVERLAY = "dialog, [popover], [data-layout-overlay]";
   const boxes = [];
   for (const element of document.querySelectorAll(INTERACTIVE)) {
     // Map markers and controls sit on top of the map by design.
@@ -121,6 +124,7 @@
     for (let j = i + 1; j < boxes.length && boxes[j].top < a.bottom - TOLERANCE; j++) {
       const b = boxes[j];
       if (a.element === b.element || a.element.contains(b.element) || b.element.contains(a.element)) continue;
+      if (a.element.closest(OVERLAY) !== b.element.closest(OVERLAY)) continue;
       const width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
       const height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
       if (width <= TOLERANCE || height <= TOLERANCE) continue;

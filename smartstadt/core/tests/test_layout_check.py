@@ -135,3 +135,12 @@ def test_a_label_squeezed_to_single_letters_fails(page):
         <td><input id="i" type="text" style="width:180px"></td></tr></table>""",
     )
     assert "Beschriftung label „Agentur für Arbeit" in findings(page)
+
+
+def test_an_overlay_may_cover_the_page_but_not_itself(page):
+    menu = """<div data-layout-overlay style="position:absolute;top:0;left:0;background:#fff">
+      <a href="#" style="display:block">Bestand</a><a href="#" style="display:block">Strategie</a></div>"""
+    show(page, menu + '<a href="#">Darunter</a>')
+    page.check_layout()
+    show(page, menu.replace("display:block", "display:block;margin-bottom:-20px") + '<a href="#">Darunter</a>')
+    assert "überdeckt" in findings(page)
