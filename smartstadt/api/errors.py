@@ -47,6 +47,11 @@ class ValidationErrorOut(Schema):
     errors: list[ParameterError]
 
 
+def _number(value: Any) -> str:
+    """A bound as German write it (1.000.000, not 1000000)."""
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
 def _message(error: dict[str, Any], parameter: str) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -58,9 +63,9 @@ def _message(error: dict[str, Any], parameter: str) -> str:
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return "muss eine ganze Zahl sein"
     if kind == "greater_than_equal":
-        return f"muss mindestens {ctx.get('ge')} sein"
+        return f"muss mindestens {_number(ctx.get('ge'))} sein"
     if kind == "less_than_equal":
-        return f"darf höchstens {ctx.get('le')} sein"
+        return f"darf höchstens {_number(ctx.get('le'))} sein"
     if kind == "string_too_long":
         return f"ist zu lang (höchstens {ctx.get('max_length')} Zeichen)"
     if kind == "string_pattern_mismatch":
