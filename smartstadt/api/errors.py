@@ -93,12 +93,13 @@ def install(api: NinjaAPI) -> None:
         errors = exc.errors if isinstance(exc, ValidationError) else []
         return api.create_response(request, validation_errors(list(errors)), status=422)
 
-    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def server_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
         # Logged as Django's own handler logs an unhandled error (mailed to the admins in production).
+        error = exc if isinstance(exc, BaseException) else exc()
         logger.error(
             "Internal Server Error: %s",
             request.path,
-            exc_info=(type(exc), exc, exc.__traceback__),
+            exc_info=(type(error), error, error.__traceback__),
             extra={"status_code": 500, "request": request},
         )
         return api.create_response(request, {"detail": SERVER_ERROR}, status=500)
