@@ -79,14 +79,19 @@ def test_report_content_of_each_shape(shaped: Process) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_worker_renders_each_shape_in_each_format(
-    shaped: Process, fmt: str, django_capture_on_commit_callbacks: Any
+    shaped: Process, fmt: str, client_as: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    # As the team asks for it: the report's address starts the documents' task, the file is then downloaded.
+    client = client_as("team_a")
     with django_capture_on_commit_callbacks(execute=True):
-        document = report_request(actor=System("Test"), process=shaped, format=fmt)
-    document = RenderedDocument.objects.get(pk=document.pk)
+        response = client.get(f"/arbeitsbereich/beteiligung/{shaped.slug}/bericht/beteiligungsbericht.{fmt}")
+    assert response.status_code == 302
+    document = RenderedDocument.objects.get(process=shaped, format=fmt)
     assert (document.status, document.error) == (RenderStatus.DONE, "")
-    with document.file.open("rb") as file:
-        content = file.read()
+    assert client.get(response["Location"]).status_code == 200
+    download = client.get(document.get_download_url())
+    assert download.status_code == 200
+    content = b"".join(download.streaming_content)
     if fmt == "html":
         assert "Verfahren in Form" in content.decode()
     elif fmt == "pdf":
@@ -94,6 +99,20 @@ def test_worker_renders_each_shape_in_each_format(
         assert document.page_count
     else:
         assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+
+
+def test_worker_task_renders_a_shape_asked_for_by_the_system(
+    django_capture_on_commit_callbacks: Any, personas: Any
+) -> None:
+    # The same task, started by a service call (as the command and the strategy document do), for the shape
+    # that crashed: phases without dates.
+    process = ProcessFactory(municipality=personas.municipality_a, slug="ohne-daten")
+    _undated_phases(process)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = report_request(actor=System("Test"), process=process, format="html")
+    document.refresh_from_db()
+    assert document.status == RenderStatus.DONE
+    assert "ohne Datum" in document.file.read().decode()
 
 
 def test_report_page_of_each_shape(shaped: Process, client_as: Any) -> None:
