@@ -29,6 +29,7 @@ PARAMETER_HINTS = {
     "municipality": "erwartet wird der URL-Name einer Kommune, z. B. „oberhausen“",
     "region": "erwartet wird der URL-Name einer Region, z. B. „metropole-ruhr“",
     "district": "erwartet wird der URL-Name eines Stadtteils",
+    "state": "erwartet wird ein Bundesland ohne Steuerzeichen, z. B. „Nordrhein-Westfalen“",
 }
 
 

@@ -19,6 +19,7 @@ from smartstadt.regions.models import DistrictKind, MunicipalityKind, Organisati
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
 TERM = r"^[-a-zA-Z0-9_]+:[-a-zA-Z0-9_]+$"
+TEXT = r"^[^\x00-\x1f]*$"  # no control characters (PostgreSQL refuses NUL in a query)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # Far beyond any list, and far below what a database takes as OFFSET (2^63 - 1 on PostgreSQL, less with the limit
@@ -59,7 +60,7 @@ class PageQuery(Schema):
 
 class MunicipalityQuery(Filters):
     region: str | None = Field(None, pattern=SLUG, max_length=80, description="URL-Name der Region.")
-    state: str | None = Field(None, max_length=80, description="Bundesland, z. B. „Nordrhein-Westfalen“.")
+    state: str | None = Field(None, pattern=TEXT, max_length=80, description="Bundesland, z. B. „Nordrhein-Westfalen“.")
 
 
 class OrganisationQuery(Filters):

@@ -354,6 +354,28 @@ def test_empty_limit_and_offset_mean_their_defaults(client, list_paths):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/municipalities/a%00b", 404),
+        ("/api/organisations/a%00b/c", 404),
+        ("/api/entries/a%00b/c", 404),
+        ("/api/frameworks/a%00b", 404),
+        ("/api/processes/a%00b", 404),
+        ("/api/processes/a%00b/ideas", 404),
+        ("/api/municipalities/Stadt%20A", 404),
+        ("/api/municipalities?state=a%00b", 422),
+        ("/api/entries?q=a%00b", 200),
+    ],
+)
+def test_control_characters_never_reach_the_database(demo_region, path, status):
+    # PostgreSQL refuses NUL in a query (a 500 once): a path that is no URL name is not found, a filter refuses it.
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
 def test_unknown_api_address_answers_json_404(client):
     response = client.get("/api/gibt-es-nicht")
     assert response.status_code == 404

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, seed
 from hypothesis import settings as hypothesis_settings
 
@@ -29,6 +31,17 @@ schema.app = get_wsgi_application()
 def _localhost(settings: Any) -> None:
     # The WSGI client of schemathesis names its host "localhost".
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    # The WSGI handler closes the database connection after each request; in a test's transaction that ends
+    # the test's connection (on PostgreSQL). Django's own test client unhooks the same two signals.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
