@@ -54,7 +54,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryQuery], page: Query[P
 
 
 @router.get(
-    "/{municipality}/{slug}",
+    "/{slug:municipality}/{slug:slug}",
     response={200: EntryDetail, 404: ErrorOut},
     operation_id="entry_detail",
     summary="Ein Eintrag",

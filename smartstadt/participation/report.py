@@ -221,7 +221,8 @@ def _ends(phases: list[Phase]) -> dict[int, datetime.date | None]:
     contributions count once), or open."""
     dated = sorted((phase for phase in phases if phase.starts_on), key=lambda phase: (phase.starts_on, phase.order))
     ends: dict[int, datetime.date | None] = {}
-    for phase, following in zip(dated, [*dated[1:], None], strict=True):
+    for index, phase in enumerate(dated):  # none dated (undated phases or none at all): no ends
+        following = dated[index + 1] if index + 1 < len(dated) else None
         assert phase.starts_on is not None
         end = phase.ends_on
         if end is None and following is not None and following.starts_on and following.starts_on > phase.starts_on:
