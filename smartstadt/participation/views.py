@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartstadt.core.clients import client_address
 from smartstadt.core.models import User
 from smartstadt.core.pagecache import public_page
 from smartstadt.core.permissions import SignedInRequest
@@ -61,14 +62,6 @@ def _apply_error(form: Any, error: ValidationError) -> int:
             status = RATE_LIMITED
         form.add_error(None, error)
     return status
-
-
-def _client_address(request: HttpRequest) -> str:
-    """The visitor's address for rate limits; behind the reverse proxy (BEHIND_PROXY) the one it added last."""
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _idea_and_process(request: HttpRequest, slug: str, pk: int) -> tuple[Idea, Process]:
@@ -420,7 +413,7 @@ def register(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.account_register(data=form.cleaned_data, client_address=_client_address(request))
+                services.account_register(data=form.cleaned_data, client_address=client_address(request))
             except ValidationError as error:
                 status = max(status, _apply_error(form, error))
             else:
@@ -480,6 +473,14 @@ def account_delete(request: SignedInRequest) -> HttpResponse:
         if request.POST.get("confirm") != "yes":
             messages.error(request, _("Please tick the box to confirm that you want to delete your account."))
             return redirect("participation:account_delete")
+        # A session left open on a shared computer must not be enough to delete the account.
+        if not request.user.check_password(request.POST.get("password", "")):
+            return render(
+                request,
+                "participation/account_delete.html",
+                {"password_error": _("The password is not correct. Your account was not deleted.")},
+                status=400,
+            )
         services.account_delete(actor=request.user)
         logout(request)
         messages.success(request, _("Your account is deleted. Your contributions remain, without your name."))
