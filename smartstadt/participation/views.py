@@ -193,8 +193,13 @@ def idea_create(request: SignedInRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def idea_support(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
-    idea, process = _idea_and_process(request, slug, pk)
     withdraw = request.POST.get("action") == "withdraw"
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    if withdraw:
+        idea = selectors.get_idea_to_withdraw_support_for(viewer=request.user, process=process, pk=pk)
+    else:
+        idea = selectors.get_idea_for(viewer=request.user, process=process, pk=pk)
+    visible = request.user.has_perm("participation.view_contribution", idea)
     refused = False
     try:
         if withdraw:
@@ -218,11 +223,18 @@ def idea_support(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
                 "can_support": request.user.has_perm("participation.support_idea", idea),
                 "support_note": note,
             },
+            status=RATE_LIMITED if refused else 200,
         )
     if refused:
         messages.error(request, note)
-    else:
-        messages.success(request, note)
+        if visible:
+            response = idea_detail(request, slug, pk)
+            response.status_code = RATE_LIMITED
+            return response
+        return render(request, "participation/refused.html", {"process": process}, status=RATE_LIMITED)
+    messages.success(request, note)
+    if not visible:  # withdrawn from a hidden idea: its page is gone, the process remains
+        return redirect(process.get_absolute_url())
     return redirect(idea.get_absolute_url() + "#support")
 
 
