@@ -262,9 +262,7 @@ def test_support_flood_without_javascript_answers_429(client_as: ClientAs, proce
     assert Idea.objects.get(pk=idea.pk).support_count == 1
 
 
-def test_support_of_an_idea_hidden_later_can_be_withdrawn(
-    client_as: ClientAs, personas: Any, process: Process
-) -> None:
+def test_support_of_an_idea_hidden_later_can_be_withdrawn(client_as: ClientAs, personas: Any, process: Process) -> None:
     idea = IdeaFactory(process=process)
     services.idea_support(actor=personas.citizen, idea=idea)
     services.contribution_hide(actor=personas.team_a, target=idea, reason="Beleidigend")
