@@ -327,13 +327,15 @@ def account_register(*, data: dict[str, Any], client_address: str) -> User | Non
     """A new, inactive account with the citizen's consent; the confirmation mail goes out after commit.
 
     For an address that already has an account nothing is created and the page answers as for a new one, so that
-    the form does not tell strangers who has an account; the owner gets a mail saying so instead (None).
+    the form does not tell strangers who has an account; the owner gets a mail saying so instead, or the
+    confirmation link again while the account is not confirmed (None).
     """
     _rate_limit("register", client_address or "unknown")
     email = data["email"].strip().lower()
     existing = (User.objects.filter(email__iexact=email) | User.objects.filter(username__iexact=email)).first()
     if existing is not None:
-        subject, body = _account_exists_mail(existing)
+        # A never-confirmed account gets its confirmation link again (the reset form ignores inactive accounts).
+        subject, body = _account_exists_mail(existing) if existing.is_active else _confirmation_mail(existing)
         transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[email]))
         return None
     user = User(username=email, email=email, display_name=data["display_name"].strip(), is_active=False)

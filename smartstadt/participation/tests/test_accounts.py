@@ -95,6 +95,12 @@ def test_a_known_e_mail_answers_like_a_new_one_and_tells_the_owner(
     new = _register(Client(), django_capture_on_commit_callbacks, email="neu@example.org")
     assert _register(Client(), django_capture_on_commit_callbacks).status_code == 302
     mail.outbox.clear()
+    # Not confirmed yet: the owner gets the confirmation link again.
+    _register(Client(), django_capture_on_commit_callbacks, email="radlerin@example.org")
+    [again_confirm] = mail.outbox
+    assert CONFIRM.search(again_confirm.body)
+    User.objects.filter(email="radlerin@example.org").update(is_active=True)
+    mail.outbox.clear()
     again = _register(Client(), django_capture_on_commit_callbacks, email="radlerin@example.org")
     # The same answer as for an address without an account: the form reveals nobody's account.
     assert (again.status_code, again["Location"]) == (new.status_code, new["Location"])
