@@ -8,7 +8,6 @@ from django.views.i18n import set_language
 from smartstadt.api import errors as api_errors
 from smartstadt.api.api import api
 from smartstadt.core import views as core_views
-from smartstadt.core.forms import QueuedPasswordResetForm
 from smartstadt.portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -27,7 +26,7 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "passwort-vergessen/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        core_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("passwort-vergessen/gesendet/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
