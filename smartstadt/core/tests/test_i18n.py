@@ -35,7 +35,7 @@ def test_unknown_language_falls_back_to_german(client):
 
 def test_the_language_cookie_is_secure_and_same_site_in_production():
     """The production settings (DEBUG off, so HTTPS on) mark the cookie like the session cookie."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS")}
+    env = {**{k: v for k, v in os.environ.items() if k != "HTTPS"}, "DEBUG": "0"}
     code = "from django.conf import settings; print(settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SAMESITE)"
     out = subprocess.run(  # noqa: S603 - our own interpreter with fixed code
         [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; {code}"],
