@@ -7,11 +7,14 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell scripts/find-python)
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+PO_FILE := locale/de/LC_MESSAGES/django.po
+MO_FILE := locale/de/LC_MESSAGES/django.mo
+STATIC_STAMP := var/static/.collected
 # Local targets run in the embedded profile: debug pages, demo accounts. Production sets DEBUG=0 and its secrets.
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-fast check bench system-deps browser-deps messages clean
+.PHONY: help install local-env run test test-fast check bench system-deps browser-deps messages clean
 
 help:
 	@echo "make run    – installieren, Demo-Region laden, Plattform auf http://127.0.0.1:$(PORT) starten"
@@ -37,15 +40,31 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: system-deps $(PY_STAMP) $(NODE_STAMP)
+# Translations and static files only when their sources changed: a second `make run` starts at once.
+$(MO_FILE): $(PO_FILE) $(PY_STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
-	$(PY) manage.py collectstatic --noinput --verbosity=0
+	@touch $@
+
+$(STATIC_STAMP): $(PY_STAMP) $(NODE_STAMP) config/settings.py $(shell find static -type f 2>/dev/null)
+	@echo "Statische Dateien werden gesammelt und komprimiert …"
+	$(PY) manage.py collectstatic --noinput --verbosity=0 --ignore=django_htmx
+	@touch $@
+
+# The local profile for commands in a new shell (see config/settings.py, LOCAL_ENV); written only where the
+# Makefile's DEBUG=1 is in effect, never by an install with DEBUG=0.
+local-env:
+	@mkdir -p var
+	@if [ "$(DEBUG)" = "1" ]; then \
+		printf '# Lokales Profil, von make install geschrieben (im Betrieb nicht vorhanden).\nDEBUG=1\nSITE_URL=http://127.0.0.1:%s\n' "$(PORT)" > var/local.env; \
+	fi
+
+install: system-deps $(PY_STAMP) $(NODE_STAMP) $(MO_FILE) $(STATIC_STAMP) local-env
 	$(PY) manage.py migrate --noinput --verbosity=0
 
 run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py show_demo_logins --url http://127.0.0.1:$(PORT)
-	$(PY) manage.py serve --port $(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py serve --port $(PORT)
 
 test: install browser-deps
 	$(PY) -m pytest
@@ -62,8 +81,7 @@ bench: install
 	$(PY) bench/run.py
 
 messages: $(PY_STAMP)
-	$(PY) manage.py makemessages --locale=de --locale=en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
-	$(PY) scripts/fill_english_catalogue.py
+	$(PY) manage.py makemessages --locale=de --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
 clean:

@@ -20,12 +20,16 @@ from smartstadt.core.tests.browser import DEMO_SNAPSHOT  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
+def _fast_and_isolated(settings: Any, tmp_path: Any, tmp_path_factory: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Generation numbers (smartstadt/core/generations.py) of this test run alone, not of the var folder's platform.
-    settings.GENERATIONS_DIR = tmp_path / "generations"
+    # The embedded profile's cache in files (generation numbers, kept pages, rate limits): one of this test alone,
+    # not the var folder's platform's nor another test's (and not inside tmp_path, which a test may list).
+    from smartstadt.core import filecache
+
+    if filecache.configured():
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(tmp_path_factory.mktemp("cache"))}}
     # No sentence embeddings unless a test asks for them (smartstadt/analysis/tests): they cost 20–90 ms per text.
     settings.ANALYSIS_SEMANTIC = "off"
     # Tests run with DEBUG off but without collectstatic: link static files by their plain names.

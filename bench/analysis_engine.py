@@ -14,7 +14,8 @@ Everything runs in memory (``CorpusEngine``), independent of the benchmark datab
 
 The synthetic texts recombine the sentences and titles of the demo measures with a fixed seed (:func:`synthetic`):
 real German words in real proportions, so the vocabulary is smaller than that of 100,000 real descriptions would be
-(the per-word caches of ``text.py`` hit more often). Standalone: ``DEBUG=1 .venv/bin/python bench/analysis_engine.py``.
+(the per-word caches of ``text/lemmas.py`` hit more often).
+Standalone: ``DEBUG=1 .venv/bin/python bench/analysis_engine.py``.
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ def inventory_import_10000(recorder: Recorder, scale: int) -> None:
     recorder.add("inventory.import_xlsx_10000", seconds, "s", scale, notes)
 
 
-# --- Full-text search of the portal (smartstadt/inventory/search.py) -------------------------------------
+# --- Full-text search of the portal (smartstadt/search/) -------------------------------------
 
 page_case("search", "/bestand/", notes="Bestand: alle veröffentlichten Einträge mit Facetten, 25 je Seite")
 page_case(
@@ -221,11 +221,10 @@ def _build_bit_index(recorder: Recorder, scale: int) -> None:
     """What the first search after a change costs in each process: the bit index of the published entries."""
     import time
 
-    from smartstadt.inventory import facets
-    from smartstadt.inventory.search import generation
+    from smartstadt.search.selectors import published_index
 
     started = time.perf_counter()
-    bits = facets.build(generation())
+    bits = published_index(max_age=0)  # built anew
     notes = f"{len(bits.keys)} veröffentlichte Einträge; je Prozess nach jeder Änderung und spätestens alle 60 s"
     recorder.add("search.bit_index_build", time.perf_counter() - started, "s", scale, notes)
 
@@ -235,7 +234,7 @@ def _rebuild_search_index(recorder: Recorder, scale: int) -> None:
     import time
 
     from smartstadt.inventory.models import Entry
-    from smartstadt.inventory.search import rebuild_index
+    from smartstadt.search import rebuild_index
 
     started = time.perf_counter()
     written = rebuild_index()

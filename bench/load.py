@@ -32,6 +32,7 @@ server that is already running.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import itertools
 import json
@@ -40,6 +41,7 @@ import random
 import re
 import resource
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -102,10 +104,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cache_dir(database_url: str) -> Path:
+    """The file cache of the processes on one database: shared by its server's workers and commands, so a
+    generation number bumped by one is seen by all, and by no process on another database."""
+    return LOG_DIR / "cache" / hashlib.sha256(database_url.encode()).hexdigest()[:16]
+
+
+def forget_cache(database_url: str) -> None:
+    """A new database starts with an empty cache: pages kept for an earlier one must not be served."""
+    shutil.rmtree(cache_dir(database_url), ignore_errors=True)
+
+
 def manage_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a management command or server on the load database (no Redis, no demo accounts)."""
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "BENCH_DATABASE_URL"}}
     env.update(DATABASE_URL=database_url, DEMO_USERS="0", PYTHONDONTWRITEBYTECODE="1")
+    env["SMARTSTADT_CACHE_DIR"] = str(cache_dir(database_url))
     if database_url.startswith("postgres"):
         env["DB_CONN_MAX_AGE"] = "60"
     env.update(extra)
@@ -290,7 +304,7 @@ def get_json(base: str, path: str) -> Any:
 def make_queries(titles: list[str], summaries: list[str], rng: random.Random) -> list[str]:
     """Queries as visitors type them: single words, pairs of neighbouring words, in lower case, with umlauts
     spelled out; from titles and the nouns of the summaries."""
-    from smartstadt.inventory.german import STOP_WORDS
+    from smartstadt.text import STOP_WORDS
 
     def words(text: str) -> list[str]:
         return [word.strip("-") for word in WORD.findall(text) if word.lower() not in STOP_WORDS]
@@ -581,6 +595,7 @@ def collect_static() -> None:
 def prepare(database_url: str) -> float:
     """An empty database → migrated, demo region without accounts, scaled to the load data set."""
     started = time.perf_counter()
+    forget_cache(database_url)
     manage(database_url, "migrate", "--no-input", "--verbosity=0")
     manage(database_url, "load_demo", "--quiet")
     manage(database_url, "generate_region", *LOAD_GENERATE, "--quiet")

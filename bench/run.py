@@ -68,6 +68,11 @@ def prepare_environment() -> str:
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{SQLITE_PATH}"
     os.environ["DATABASE_URL"] = url
+    # The cache in files (the embedded profile's) of this database alone, empty at the start like the database.
+    from bench import load
+
+    load.forget_cache(url)
+    os.environ["SMARTSTADT_CACHE_DIR"] = str(load.cache_dir(url))
     return url
 
 
@@ -103,7 +108,7 @@ def percentile(values: list[float], pct: int) -> float:
 
 def forget_cached_results() -> None:
     """Empty the cache as if every entry had expired, but keep the search's generation number: the next search
-    pays for a new combination of query and filters, not for a change of the index (see inventory/facets.py)."""
+    pays for a new combination of query and filters, not for a change of the index (see smartstadt/search/facets.py)."""
     from django.core.cache import cache
 
     from smartstadt.core import generations

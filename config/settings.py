@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SMARTSTADT_VAR_DIR", BASE_DIR / "var"))
+# The local profile that `make install` writes (DEBUG=1 and the port of `make run`), so that the README's
+# commands work in a new shell as they do under make. Set variables win; a production instance has no such file
+# (it installs with DEBUG=0, see docs/configuration.md).
+LOCAL_ENV = VAR_DIR / "local.env"
+load_dotenv(LOCAL_ENV, override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -33,6 +40,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Demo users with printed passwords exist only where this is on (make run turns it on).
 DEMO_USERS = env_bool("DEMO_USERS", DEBUG)
+# With DEBUG on, a missing page shows the platform's own 404 page; DEBUG_404=1 shows Django's debug page instead.
+DEBUG_404 = env_bool("DEBUG_404", False)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The licence of the open-data catalogue's distributions: a URI of the DCAT-AP.de licence list.
 OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0").strip()
@@ -50,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "django_tasks_db",
+    "axes",
     "smartstadt.core",
     "smartstadt.regions",
     "smartstadt.frameworks",
@@ -67,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smartstadt.core.middleware.OwnNotFoundPage",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartstadt.core.middleware.LanguageMiddleware",
@@ -77,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,6 +138,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background tasks --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -135,7 +149,18 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded profile runs several processes on one machine (gunicorn workers, the task worker): a cache in
+    # files is one they all share, so generation numbers, kept pages and rate limits hold across processes.
+    CACHES = {
+        "default": {
+            # Django's FileBasedCache, culled every 100 writes instead of before each (smartstadt/core/filecache.py).
+            "BACKEND": "smartstadt.core.filecache.FileCache",
+            "LOCATION": os.environ.get("SMARTSTADT_CACHE_DIR") or str(VAR_DIR / "cache"),
+            # Django's default of 300 is below the public pages of one municipality; beyond the limit a third of
+            # the entries is dropped at random, which costs a page render or a fresh generation number, no more.
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("redis" if REDIS_URL else "database")
@@ -153,6 +178,8 @@ TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login (site and admin) of a locked account or client address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -162,6 +189,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one client
+# address, further logins of it are refused for LOGIN_COOLOFF_MINUTES, the right password included. The attempts
+# live in the database, so every app server sees them, on SQLite and PostgreSQL alike. The client address is the
+# one the reverse proxy reports when BEHIND_PROXY is on (smartstadt.core.clients).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "smartstadt.core.clients.client_address"
+AXES_USERNAME_CALLABLE = "smartstadt.core.clients.login_name"
+AXES_LOCKOUT_CALLABLE = "smartstadt.core.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "account"
 LOGOUT_REDIRECT_URL = "portal:start"
@@ -171,6 +212,7 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "smartstadt_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -180,13 +222,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/cytoscape", NODE_MODULES / "cytoscape" / "dist"),
-    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Of the npm packages only the files the pages use (smartstadt/core/staticfinders.py).
+VENDOR_FILES = {
+    "vendor/kern": (
+        NODE_MODULES / "@kern-ux" / "native" / "dist",
+        ["kern.min.css", "fonts/fira-sans.css", "fonts/fira-sans/*.woff2"],
+    ),
+    "vendor/htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
+    "vendor/leaflet": (
+        NODE_MODULES / "leaflet" / "dist",
+        ["leaflet.js", "leaflet.js.map", "leaflet.css", "images/*.png"],
+    ),
+    "vendor/cytoscape": (NODE_MODULES / "cytoscape" / "dist", ["cytoscape.min.js"]),
+    "vendor/chartjs": (NODE_MODULES / "chart.js" / "dist", ["chart.umd.min.js", "chart.umd.min.js.map"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "smartstadt.core.staticfinders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -228,6 +282,7 @@ else:
 # --- Security ----------------------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None

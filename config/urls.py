@@ -5,9 +5,9 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import set_language
 
+from smartstadt.api import errors as api_errors
 from smartstadt.api.api import api
 from smartstadt.core import views as core_views
-from smartstadt.core.forms import QueuedPasswordResetForm
 from smartstadt.portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -26,7 +26,7 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "passwort-vergessen/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        core_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("passwort-vergessen/gesendet/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -48,3 +48,7 @@ urlpatterns = [
     path("", include("smartstadt.stocktaking.urls")),
     path("", include("smartstadt.portal.urls")),
 ]
+
+# Under /api/ errors answer JSON, also where the API itself is not reached (smartstadt/api/errors.py).
+handler404 = api_errors.page_not_found
+handler500 = api_errors.server_error

@@ -1,4 +1,7 @@
-"""Check the gettext catalogues locale/{de,en}/LC_MESSAGES/django.po (run by `make check`).
+"""Check the gettext catalogue locale/de/LC_MESSAGES/django.po (run by `make check`).
+
+Only German has a catalogue: the msgids are English, and Django shows a msgid as it is where the active
+language (English) has no catalogue, so an English catalogue would only repeat every msgid.
 
 Exit status 1, with file:line and msgid for each finding, when an entry
 - has no translation (empty msgstr, or an empty or missing plural form),
@@ -38,9 +41,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fill_english_catalogue import BASE_DIR, Catalogue, Entry, PoSyntaxError, parse_catalogue
+import polib
 
-LANGUAGES = ("de", "en")
+BASE_DIR = Path(__file__).resolve().parent.parent
+# The languages with a catalogue of their own; English, the language of the msgids, needs none.
+LANGUAGES = ("de",)
 DOMAIN = "django"
 # The same folders `make messages` passes to makemessages with --ignore.
 IGNORED_DIRS = (".venv", "node_modules", "var")
@@ -103,34 +108,49 @@ def describe(found: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]) -> 
     return ", ".join(items) if items else "keine"
 
 
-def check_entry(path: Path, entry: Entry, nplurals: int) -> list[Finding]:
+def nplurals(catalogue: polib.POFile) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", catalogue.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
+def messages(catalogue: polib.POFile) -> list[polib.POEntry]:
+    """The entries with a msgid: no header, no obsolete (#~) ones."""
+    return [entry for entry in catalogue if not entry.obsolete and entry.msgid]
+
+
+def entry_key(entry: polib.POEntry) -> tuple[str | None, str, str | None]:
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural or None)
+
+
+def check_entry(path: Path, entry: polib.POEntry, forms: int) -> list[Finding]:
     findings: list[Finding] = []
-    location = f"{relative(path)}:{entry.msgid_lineno}"
-    msgstrs = entry.msgstrs
-    if entry.is_fuzzy:
+    location = f"{relative(path)}:{entry.linenum}"
+    if entry.fuzzy:
         findings.append(
             Finding(location, "Übersetzung unsicher (fuzzy), bitte prüfen und Markierung entfernen", entry.msgid)
         )
     python_format = "python-format" in entry.flags
-    if entry.msgid_plural is None:
+    if not entry.msgid_plural:
         expected = {0: entry.msgid}
+        msgstrs: dict[int, str] = {0: entry.msgstr}
     else:
-        expected = {index: entry.msgid if index == 0 else entry.msgid_plural for index in range(nplurals)}
+        expected = {index: entry.msgid if index == 0 else entry.msgid_plural for index in range(forms)}
+        msgstrs = {int(index): value for index, value in entry.msgstr_plural.items()}
     for index, source in expected.items():
-        label = "" if entry.msgid_plural is None else f" (msgstr[{index}])"
+        label = "" if not entry.msgid_plural else f" (msgstr[{index}])"
         current = msgstrs.get(index)
         if current is None:
             findings.append(Finding(location, f"Pluralform fehlt{label}", entry.msgid))
             continue
-        if current.value == "":
-            findings.append(Finding(f"{relative(path)}:{current.lineno}", f"Übersetzung fehlt{label}", entry.msgid))
+        if current == "":
+            findings.append(Finding(location, f"Übersetzung fehlt{label}", entry.msgid))
             continue
         wanted = placeholders(source, python_format)
-        found = placeholders(current.value, python_format)
+        found = placeholders(current, python_format)
         if wanted != found:
             findings.append(
                 Finding(
-                    f"{relative(path)}:{current.lineno}",
+                    location,
                     f"Platzhalter weichen ab{label}: erwartet {describe(wanted)}, gefunden {describe(found)}",
                     entry.msgid,
                 )
@@ -138,15 +158,15 @@ def check_entry(path: Path, entry: Entry, nplurals: int) -> list[Finding]:
     return findings
 
 
-def check_catalogue(path: Path, catalogue: Catalogue) -> list[Finding]:
+def check_catalogue(path: Path, catalogue: polib.POFile) -> list[Finding]:
     findings: list[Finding] = []
-    header = catalogue.header
-    if header is None:
+    if not catalogue.metadata:
         findings.append(Finding(f"{relative(path)}:1", "Kopfeintrag fehlt"))
-    elif header.is_fuzzy:
-        findings.append(Finding(f"{relative(path)}:{header.msgid_lineno}", "Kopfeintrag ist als fuzzy markiert"))
-    for entry in catalogue.messages:
-        findings.extend(check_entry(path, entry, catalogue.nplurals))
+    elif catalogue.metadata_is_fuzzy:
+        findings.append(Finding(f"{relative(path)}:1", "Kopfeintrag ist als fuzzy markiert"))
+    forms = nplurals(catalogue)
+    for entry in messages(catalogue):
+        findings.extend(check_entry(path, entry, forms))
     return findings
 
 
@@ -207,16 +227,13 @@ def run_makemessages(workdir: Path) -> list[Finding]:
     return [Finding("makemessages", f"Lauf in der temporären Kopie gescheitert: {line}") for line in output[-20:]]
 
 
-def first_reference(entry: Entry) -> str | None:
-    for item in entry.items:
-        if isinstance(item, str) and item.startswith("#:"):
-            references = item[2:].split()
-            if references:
-                return references[0]
+def first_reference(entry: polib.POEntry) -> str | None:
+    for filename, line in entry.occurrences:
+        return f"{filename}:{line}" if line else filename
     return None
 
 
-def check_up_to_date(catalogues: dict[str, Catalogue]) -> list[Finding]:
+def check_up_to_date(catalogues: dict[str, tuple[Path, polib.POFile]]) -> list[Finding]:
     """Compare the committed catalogues with what makemessages makes of the current code."""
     for program in ("xgettext", "msgmerge", "msguniq", "msgattrib"):
         if shutil.which(program) is None:
@@ -230,11 +247,11 @@ def check_up_to_date(catalogues: dict[str, Catalogue]) -> list[Finding]:
         failures = run_makemessages(workdir)
         if failures:
             return failures
-        for language, catalogue in catalogues.items():
+        for language, (path, catalogue) in catalogues.items():
             fresh_path = workdir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-            fresh = {entry.key: entry for entry in parse_catalogue(fresh_path).messages}
-            committed = {entry.key: entry for entry in catalogue.messages}
-            shown = relative(catalogue.path)
+            fresh = {entry_key(entry): entry for entry in messages(polib.pofile(str(fresh_path)))}
+            committed = {entry_key(entry): entry for entry in messages(catalogue)}
+            shown = relative(path)
             for key, entry in fresh.items():
                 if key not in committed:
                     where = first_reference(entry) or shown
@@ -243,7 +260,7 @@ def check_up_to_date(catalogues: dict[str, Catalogue]) -> list[Finding]:
             for key, entry in committed.items():
                 if key not in fresh:
                     message = "Nicht mehr im Code verwendet (make messages ausführen)"
-                    findings.append(Finding(f"{shown}:{entry.msgid_lineno}", message, entry.msgid))
+                    findings.append(Finding(f"{shown}:{entry.linenum}", message, entry.msgid))
     if digest(real) != before:
         findings.append(Finding("locale", "Die Kataloge haben sich während der Prüfung geändert; bitte erneut prüfen"))
     return findings
@@ -257,18 +274,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     findings: list[Finding] = []
-    catalogues: dict[str, Catalogue] = {}
+    catalogues: dict[str, tuple[Path, polib.POFile]] = {}
     for language in LANGUAGES:
         path = BASE_DIR / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
         if not path.is_file():
             findings.append(Finding(relative(path), "Katalog fehlt (make messages ausführen)"))
             continue
         try:
-            catalogues[language] = parse_catalogue(path)
-        except PoSyntaxError as error:
-            findings.append(Finding(f"{relative(error.path)}:{error.lineno}", f"Katalog nicht lesbar: {error.detail}"))
+            catalogue = polib.pofile(str(path))
+        except (OSError, ValueError) as error:  # polib: "Syntax error in po file ... (line N)"
+            findings.append(Finding(relative(path), f"Katalog nicht lesbar: {error}"))
             continue
-        findings.extend(check_catalogue(path, catalogues[language]))
+        catalogues[language] = (path, catalogue)
+        findings.extend(check_catalogue(path, catalogue))
         findings.extend(check_msgfmt(path))
     if not args.ohne_makemessages and len(catalogues) == len(LANGUAGES):
         findings.extend(check_up_to_date(catalogues))
@@ -285,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    counts = ", ".join(f"{language}: {len(catalogue.messages)}" for language, catalogue in catalogues.items())
+    counts = ", ".join(f"{language}: {len(messages(catalogue))}" for language, (_path, catalogue) in catalogues.items())
     print(f"Übersetzungen in Ordnung ({counts} Einträge, vollständig und aktuell).")
     return 0
 

@@ -30,7 +30,9 @@ import numpy as np
 import scipy.sparse as sp
 from django.db.models import Count, Max
 
-from . import indexing, semantic, text
+from smartstadt import text
+
+from . import indexing, semantic
 from .index import Query, Scored, Snapshot, Vectors, pair_scores, rank
 from .lexical import LexicalModel
 

@@ -129,7 +129,7 @@ class TagEvaluation:
 def demo_tag_items() -> tuple[list[str], list[tuple[str, ...]], frozenset[str]]:
     """The demo measures for the tag evaluation: texts (title and German summary), their Giffinger dimensions
     (``smart_dimension``) and the words of the municipalities' names (left out of the terms, as on the platform)."""
-    from . import text
+    from smartstadt import text
 
     items, topics = demo_items()
     return (

@@ -28,11 +28,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from smartstadt import text
 from smartstadt.core import generations
 from smartstadt.inventory.models import Entry
 from smartstadt.regions.models import Municipality
 
-from . import semantic, text
+from . import semantic
 from .lexical import LexicalModel
 from .models import EntryVector, LexicalIndex
 

@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from .text import Term
+from smartstadt.text import Term
 
 WORD_SHARE = 0.6
 NGRAM_RANGE = (4, 4)

@@ -48,13 +48,12 @@ class SimilarEntries:
 
 def _published(matches: list[Match]) -> list[SimilarEntry]:
     """The matches as lists show them (title, municipality, link), from the search's index of the published
-    entries: no database query once it is built (see inventory/facets.py)."""
-    from smartstadt.inventory.facets import current
-    from smartstadt.inventory.selectors import SEARCH_CACHE_SECONDS
+    entries: no database query once it is built (see smartstadt/search/facets.py)."""
+    from smartstadt.search.selectors import published_index
 
     if not matches:
         return []
-    entries = {entry.pk: entry for entry in current(max_age=SEARCH_CACHE_SECONDS).entries(m.id for m in matches)}
+    entries = {entry.pk: entry for entry in published_index().entries(m.id for m in matches)}
     return [SimilarEntry(entries[match.id], match) for match in matches if match.id in entries]
 
 

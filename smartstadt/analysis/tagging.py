@@ -37,7 +37,9 @@ import scipy.sparse as sp
 from django.db import transaction
 from sklearn.linear_model import LogisticRegression
 
-from . import semantic, text
+from smartstadt import text
+
+from . import semantic
 from .lexical import LexicalModel
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,10 @@ is committed as docs/openapi.json; any OpenAPI viewer can show it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from . import entries, errors, frameworks, municipalities, organisations, participation
@@ -31,7 +34,23 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class SmartstadtAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Every optional query parameter may be sent empty (``?kind=``) and then counts as not set (see
+        ``schemas.Filters`` and ``schemas.PageQuery``): the document says so with ``allowEmptyValue``, which
+        ninja does not write itself."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "query" and not parameter.get("required"):
+                        parameter["allowEmptyValue"] = True
+        return schema
+
+
+api = SmartstadtAPI(
     title="Smartstadt API",
     version="1",
     description=DESCRIPTION,

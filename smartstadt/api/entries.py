@@ -7,7 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from smartstadt.inventory.selectors import EntryFilters, entry_list, get_entry_for, published_entry_keys
+from smartstadt.inventory.selectors import entry_list, get_entry_for
+from smartstadt.search.filters import EntryFilters
+from smartstadt.search.selectors import published_entry_keys
 
 from . import rows
 from .errors import ErrorOut, ValidationErrorOut
@@ -38,7 +40,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryQuery], page: Query[P
         q=filters.q or "",
     )
     # Visitors see the published entries only: once the search has built its bit index of them (see
-    # inventory/facets.py), they are counted and sorted there instead of in the database, with the same result.
+    # search/facets.py), they are counted and sorted there instead of in the database, with the same result.
     found = (
         None
         if request.user.is_authenticated
@@ -52,7 +54,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryQuery], page: Query[P
 
 
 @router.get(
-    "/{municipality}/{slug}",
+    "/{slug:municipality}/{slug:slug}",
     response={200: EntryDetail, 404: ErrorOut},
     operation_id="entry_detail",
     summary="Ein Eintrag",

@@ -1,4 +1,7 @@
-"""German error answers of the API: 404 "Nicht gefunden" and 422 naming every bad parameter.
+"""German error answers of the API, always JSON: 404 "Nicht gefunden", 422 naming every bad parameter and 500
+for an error the API did not expect (logged as Django logs any server error, so the administrators hear of it).
+The project's 404 and 500 handlers (config/urls.py) answer the same for any address under /api/ that the API
+itself does not reach (an unknown path, an error in a middleware).
 
 The API speaks German whatever the visitor's language cookie says: its answers and the committed OpenAPI
 document (docs/openapi.json) then do not depend on a browser setting, and clients can rely on the wording.
@@ -6,13 +9,19 @@ document (docs/openapi.json) then do not depend on a browser setting, and client
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 
 NOT_FOUND = "Nicht gefunden"
+SERVER_ERROR = "Interner Fehler. Bitte später erneut versuchen."
+API_PREFIX = "/api/"
+
+logger = logging.getLogger("django.request")
 
 # What a parameter expects, added to the message when its value has the wrong form.
 PARAMETER_HINTS = {
@@ -20,6 +29,7 @@ PARAMETER_HINTS = {
     "municipality": "erwartet wird der URL-Name einer Kommune, z. B. „oberhausen“",
     "region": "erwartet wird der URL-Name einer Region, z. B. „metropole-ruhr“",
     "district": "erwartet wird der URL-Name eines Stadtteils",
+    "state": "erwartet wird ein Bundesland ohne Steuerzeichen, z. B. „Nordrhein-Westfalen“",
 }
 
 
@@ -38,6 +48,11 @@ class ValidationErrorOut(Schema):
     errors: list[ParameterError]
 
 
+def _number(value: Any) -> str:
+    """A bound as German write it (1.000.000, not 1000000)."""
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
 def _message(error: dict[str, Any], parameter: str) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -49,9 +64,9 @@ def _message(error: dict[str, Any], parameter: str) -> str:
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return "muss eine ganze Zahl sein"
     if kind == "greater_than_equal":
-        return f"muss mindestens {ctx.get('ge')} sein"
+        return f"muss mindestens {_number(ctx.get('ge'))} sein"
     if kind == "less_than_equal":
-        return f"darf höchstens {ctx.get('le')} sein"
+        return f"darf höchstens {_number(ctx.get('le'))} sein"
     if kind == "string_too_long":
         return f"ist zu lang (höchstens {ctx.get('max_length')} Zeichen)"
     if kind == "string_pattern_mismatch":
@@ -79,5 +94,35 @@ def install(api: NinjaAPI) -> None:
         errors = exc.errors if isinstance(exc, ValidationError) else []
         return api.create_response(request, validation_errors(list(errors)), status=422)
 
+    def server_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        # Logged as Django's own handler logs an unhandled error (mailed to the admins in production).
+        error = exc if isinstance(exc, BaseException) else exc()
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=(type(error), error, error.__traceback__),
+            extra={"status_code": 500, "request": request},
+        )
+        return api.create_response(request, {"detail": SERVER_ERROR}, status=500)
+
+    api.add_exception_handler(Exception, server_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ValidationError, invalid)
+
+
+def _json(detail: str, status: int) -> HttpResponse:
+    return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 404 handler: JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return _json(NOT_FOUND, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The project's 500 handler: JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return _json(SERVER_ERROR, 500)
+    return defaults.server_error(request)

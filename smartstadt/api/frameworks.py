@@ -28,7 +28,7 @@ def list_frameworks(request: HttpRequest, page: Query[PageQuery]) -> Any:
 
 
 @router.get(
-    "/{slug}",
+    "/{slug:slug}",
     response={200: FrameworkDetail, 404: ErrorOut},
     operation_id="framework_detail",
     summary="Ein Ordnungsrahmen",

@@ -29,7 +29,7 @@ def list_municipalities(request: HttpRequest, filters: Query[MunicipalityQuery],
 
 
 @router.get(
-    "/{slug}",
+    "/{slug:slug}",
     response={200: MunicipalityDetail, 404: ErrorOut},
     operation_id="municipality_detail",
     summary="Eine Kommune",

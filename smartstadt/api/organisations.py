@@ -29,7 +29,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationQuery], 
 
 
 @router.get(
-    "/{municipality}/{slug}",
+    "/{slug:municipality}/{slug:slug}",
     response={200: OrganisationDetail, 404: ErrorOut},
     operation_id="organisation_detail",
     summary="Eine Organisation",

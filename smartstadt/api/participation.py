@@ -130,7 +130,7 @@ def list_processes(request: HttpRequest, page: Query[PageQuery]) -> Any:
 
 
 @router.get(
-    "/{slug}",
+    "/{slug:slug}",
     response={200: ProcessItem, 404: ErrorOut},
     operation_id="process_detail",
     summary="Ein Beteiligungsverfahren",
@@ -141,7 +141,7 @@ def process_detail(request: HttpRequest, slug: str) -> Any:
 
 
 @router.get(
-    "/{slug}/ideas",
+    "/{slug:slug}/ideas",
     response={200: IdeaPage, 404: ErrorOut, 422: ValidationErrorOut},
     operation_id="process_ideas",
     summary="Ideen eines Beteiligungsverfahrens",

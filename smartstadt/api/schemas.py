@@ -11,6 +11,7 @@ from typing import Any
 
 from ninja import Schema
 from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticUseDefault
 
 from smartstadt.frameworks.models import Verification
 from smartstadt.inventory.models import EntryKind, EntryStatus, KnowledgeType, Maturity, Transferability
@@ -18,8 +19,12 @@ from smartstadt.regions.models import DistrictKind, MunicipalityKind, Organisati
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
 TERM = r"^[-a-zA-Z0-9_]+:[-a-zA-Z0-9_]+$"
+TEXT = r"^[^\x00-\x1f]*$"  # no control characters (PostgreSQL refuses NUL in a query)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# Far beyond any list, and far below what a database takes as OFFSET (2^63 - 1 on PostgreSQL, less with the limit
+# added on SQLite): a bigger offset is a client's mistake and answers 422, not a database error.
+MAX_OFFSET = 1_000_000_000
 
 
 # --- Query parameters --------------------------------------------------------------------------------------------
@@ -35,13 +40,27 @@ class Filters(Schema):
 
 
 class PageQuery(Schema):
+    # An empty ``limit`` or ``offset`` means its default, as an empty filter means no filter. (A comment, not a
+    # docstring: pydantic would put the docstring into the OpenAPI document, which speaks German.)
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Einträge je Seite (1–{MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, description="Wie viele Einträge übersprungen werden.")
+    offset: int = Field(
+        0,
+        ge=0,
+        le=MAX_OFFSET,
+        description=f"Wie viele Einträge übersprungen werden (0–{MAX_OFFSET:_}).".replace("_", "."),
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_means_default(cls, value: Any) -> Any:
+        if value == "":
+            raise PydanticUseDefault
+        return value
 
 
 class MunicipalityQuery(Filters):
     region: str | None = Field(None, pattern=SLUG, max_length=80, description="URL-Name der Region.")
-    state: str | None = Field(None, max_length=80, description="Bundesland, z. B. „Nordrhein-Westfalen“.")
+    state: str | None = Field(None, pattern=TEXT, max_length=80, description="Bundesland, z. B. „Nordrhein-Westfalen“.")
 
 
 class OrganisationQuery(Filters):

@@ -1,68 +1,41 @@
 """Generation numbers: a number per name that changes whenever what it stands for changed, seen by every process.
 
 Caches of derived data (search facet counts, the analysis engine's loaded vectors, rendered public pages) are
-keyed by such a number, so one write invalidates them everywhere. Where the cache is shared (Redis), the number
-lives in the cache. The embedded profile has a cache per process (``LocMemCache``) but runs all its processes
-(gunicorn workers, the task worker) on one machine: there the number lives in a small file under ``VAR_DIR``,
-read on every request (an ``open`` and a ``read``, some microseconds), so a change made in one worker is seen
-by the next request in any other.
+keyed by such a number, so one write invalidates them everywhere. The number lives in the default cache, which
+every process shares: Redis in production, files under ``VAR_DIR/cache`` in the embedded profile (see
+``CACHES`` in config/settings.py). A number the cache lost (flushed, culled) is set anew by :func:`ensure`,
+which only costs the caches keyed by it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 
 _NAME = re.compile(r"^[a-z0-9_.-]+$")
 
 
-def _shared_cache() -> bool:
-    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
-    return "locmem" not in backend.lower() and "dummy" not in backend.lower()
-
-
-def _path(name: str) -> Path:
+def _cache_key(name: str) -> str:
     if not _NAME.match(name):
         raise ValueError(f"Unusable generation name: {name!r}")
-    folder = getattr(settings, "GENERATIONS_DIR", None) or Path(settings.VAR_DIR) / "generations"
-    return Path(folder) / name
-
-
-def _cache_key(name: str) -> str:
     return f"generation:{name}"
 
 
 def read(name: str) -> int | None:
     """The current number, or ``None`` when nothing was ever set."""
-    if _shared_cache():
-        value = cache.get(_cache_key(name))
-        return None if value is None else int(value)
-    try:
-        return int(_path(name).read_text(encoding="ascii") or 0)
-    except (FileNotFoundError, ValueError):
-        return None
+    value = cache.get(_cache_key(name))
+    return None if value is None else int(value)
 
 
 def bump(name: str) -> int:
     """Set a new number (never the same as before) and return it."""
     value = time.time_ns()
-    if _shared_cache():
-        cache.set(_cache_key(name), value, None)
-        return value
-    path = _path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
     previous = read(name)
     if previous is not None and value <= previous:
         value = previous + 1
-    # Written beside and renamed: a reader sees the old number or the new one, never half of one.
-    temporary = path.with_name(f".{name}.{os.getpid()}.{time.monotonic_ns()}")
-    temporary.write_text(str(value), encoding="ascii")
-    os.replace(temporary, path)
+    cache.set(_cache_key(name), value, None)
     return value
 
 
@@ -74,5 +47,5 @@ def ensure(name: str) -> int:
 
 def restore(name: str, value: int | None) -> None:
     """Put back a number read before the cache was cleared (benchmarks that empty the cache but not the data)."""
-    if value is not None and _shared_cache():
+    if value is not None:
         cache.set(_cache_key(name), value, None)

@@ -45,8 +45,6 @@ deletes them; those run in reverse order before the municipalities are deleted.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
 import re
 from collections import Counter
@@ -54,11 +52,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.module_loading import autodiscover_modules
 
 from smartstadt.regions.models import District, Municipality, Organisation, Region
 
@@ -265,10 +263,8 @@ def generator_step(name: str, order: int, *, remove: RemoveFunc | None = None) -
 
 
 def generator_steps() -> list[GeneratorStep]:
-    """All registered steps in order. Each ``smartstadt.<app>.synthetic`` module is imported first."""
-    for config in apps.get_app_configs():
-        if config.name.startswith("smartstadt.") and importlib.util.find_spec(f"{config.name}.synthetic"):
-            importlib.import_module(f"{config.name}.synthetic")
+    """All registered steps in order. Every installed app's ``synthetic`` module is imported first."""
+    autodiscover_modules("synthetic")
     return sorted(_STEPS, key=lambda step: step.order)
 
 

@@ -1,6 +1,8 @@
 """The demo region, loaded idempotently from the real facts in ``demo/data`` (copied from the shared data set).
 
-Each capability contributes steps; ``manage.py load_demo`` runs them in order. A step upserts records by
+Each capability contributes steps in its own ``<app>/demo.py`` with :func:`demo_step`, which
+:func:`demo_steps` finds by autodiscovery (as :mod:`smartstadt.demo.generator` finds ``<app>/synthetic.py``);
+``manage.py load_demo`` runs them in the order the steps declare. A step upserts records by
 their natural key, so running the loader twice changes nothing and writes no second history row.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 
 import yaml
 from django.db import models
+from django.utils.module_loading import autodiscover_modules
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
@@ -118,15 +121,8 @@ def demo_step(name: str, order: int) -> Callable[[Step], Step]:
 
 
 def demo_steps() -> Iterator[DemoStep]:
-    # Importing the modules registers their steps.
-    from smartstadt.analysis import demo as _analysis_demo  # noqa: F401
-    from smartstadt.core import demo as _core_demo  # noqa: F401
-    from smartstadt.frameworks import demo as _frameworks_demo  # noqa: F401
-    from smartstadt.inventory import demo as _inventory_demo  # noqa: F401
-    from smartstadt.participation import demo as _participation_demo  # noqa: F401
-    from smartstadt.regions import demo as _regions_demo  # noqa: F401
-    from smartstadt.stocktaking import demo as _stocktaking_demo  # noqa: F401
-    from smartstadt.strategy import demo as _strategy_demo  # noqa: F401
-
-    for _order, step in sorted(_STEPS, key=lambda item: item[0]):
+    """All registered steps in order. Every installed app's ``demo`` module is imported first, so this module
+    imports no app and each app's ``demo.py`` registers its own steps with :func:`demo_step`."""
+    autodiscover_modules("demo")
+    for _order, step in sorted(_STEPS, key=lambda item: (item[0], item[1].name)):
         yield step

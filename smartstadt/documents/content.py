@@ -10,7 +10,6 @@ The renderers (HTML/PDF and DOCX) only lay out what this module put together.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,13 +25,8 @@ from smartstadt.strategy.models import Strategy, StrategyVersion
 from smartstadt.strategy.versions import strategy_snapshot
 
 from . import wording
-from .charts import bar_chart
-
-Progress = Callable[[int, str], None]
-
-
-def _no_progress(percent: int, step: str) -> None:
-    return None
+from .kit.charts import bar_chart
+from .kit.progress import Progress, no_progress
 
 
 @dataclass(frozen=True)
@@ -368,7 +362,7 @@ def _inventory(municipality: Municipality) -> Inventory:
             title="Einträge nach Status",
             caption="Veröffentlichte Einträge nach ihrem Umsetzungsstand.",
             column="Status",
-            rows=[(wording.ENTRY_STATUSES.get(row.value, row.label), row.count) for row in counts_by_status(entries)],
+            rows=[(wording.entry_status(row.value), row.count) for row in counts_by_status(entries)],
         )
     )
     tables.append(
@@ -386,7 +380,7 @@ def _inventory(municipality: Municipality) -> Inventory:
         AnnexEntry(
             title=entry.title,
             kind=wording.ENTRY_KINDS.get(entry.kind, entry.kind),
-            status=wording.ENTRY_STATUSES.get(entry.status, entry.status),
+            status=wording.entry_status(entry.status),
             lead=entry.lead_organisation.name if entry.lead_organisation else "–",
             years=entry.years or "–",
             dimensions=", ".join(sorted({_top(term).label for term in entry.terms.all()})) or "–",
@@ -434,7 +428,7 @@ def _idea_counts(ideas: Any, taken: str) -> list[dict[str, Any]]:
 
 
 def build_strategy_document(
-    strategy: Strategy, *, version: StrategyVersion | None = None, progress: Progress = _no_progress
+    strategy: Strategy, *, version: StrategyVersion | None = None, progress: Progress = no_progress
 ) -> StrategyDocument:
     """The whole strategy document's content from the working state (``version=None``) or a frozen version."""
     progress(5, "Daten der Strategie lesen")

@@ -1,29 +1,13 @@
-"""HTML of the documents (a standalone page with its style sheet inside) and PDF from it with WeasyPrint."""
+"""HTML of the documents (a standalone page with its style sheet inside); the PDF is made from it by the kit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from .content import MeasureSheet, StrategyDocument
+from .kit.pdf import html_to_pdf, stylesheet
 
-STYLESHEET = "documents/document.css"
-# PDF/UA-1: tagged PDF with the document's language and title (WeasyPrint takes both from the HTML).
-PDF_VARIANT = "pdf/ua-1"
-
-
-@cache
-def stylesheet() -> str:
-    path = finders.find(STYLESHEET)
-    if not path:
-        path = str(Path(settings.BASE_DIR) / "static" / STYLESHEET)
-    return Path(str(path)).read_text(encoding="utf-8")
+__all__ = ["chapters", "council_html", "html_to_pdf", "measure_html", "strategy_html"]
 
 
 def chapters(doc: StrategyDocument) -> list[tuple[str, str]]:
@@ -82,39 +66,3 @@ def measure_html(doc: StrategyDocument, sheet: MeasureSheet) -> str:
             "css": stylesheet(),
         },
     )
-
-
-@dataclass(frozen=True)
-class Pdf:
-    content: bytes
-    pages: int
-
-
-def _page_references(pdf: Any) -> tuple[bytes, ...]:
-    """pydyf's ``PDF.page_references``, computed once per number of pages instead of on every access."""
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_page_references")
-    if cached is None or cached[0] != len(kids):
-        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
-        pdf.__dict__["_page_references"] = cached
-    return cached[1]
-
-
-@cache
-def _patch_pydyf() -> None:
-    """WeasyPrint's tagging (PDF/UA) asks pydyf for the page references once per tagged box, and pydyf builds
-    the tuple of all pages each time: quadratic in the pages (half the time of a 190-page strategy). The cached
-    property returns the same tuple as long as no page is added."""
-    import pydyf
-
-    pydyf.PDF.page_references = property(_page_references)
-
-
-def html_to_pdf(html: str) -> Pdf:
-    """A tagged A4 PDF (PDF/UA-1) with bookmarks from the headings and page numbers in the footer."""
-    from weasyprint import HTML
-
-    _patch_pydyf()
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(pdf_variant=PDF_VARIANT)
-    content = document.write_pdf(pdf_variant=PDF_VARIANT)
-    return Pdf(content=bytes(content or b""), pages=len(document.pages))

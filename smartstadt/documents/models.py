@@ -1,4 +1,5 @@
-"""Documents rendered from a strategy (strategy document, council paper, measure sheet) and their files."""
+"""Documents rendered in the background and their files: from a strategy (strategy document, council paper,
+measure sheet) or from a participation process (its participation report)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class DocumentKind(models.TextChoices):
     STRATEGY = "strategy", _("strategy document")
     COUNCIL = "council", _("council paper")
     MEASURE = "measure", _("measure sheet")
+    PARTICIPATION = "participation", _("participation report")
 
 
 class DocumentFormat(models.TextChoices):
@@ -27,7 +29,11 @@ FORMATS = {
     DocumentKind.STRATEGY: (DocumentFormat.PDF, DocumentFormat.DOCX, DocumentFormat.HTML),
     DocumentKind.COUNCIL: (DocumentFormat.PDF, DocumentFormat.DOCX),
     DocumentKind.MEASURE: (DocumentFormat.PDF, DocumentFormat.DOCX),
+    DocumentKind.PARTICIPATION: (DocumentFormat.PDF, DocumentFormat.DOCX, DocumentFormat.HTML),
 }
+
+
+_STRATEGY_KINDS = [DocumentKind.STRATEGY, DocumentKind.COUNCIL, DocumentKind.MEASURE]
 
 
 class RenderStatus(models.TextChoices):
@@ -38,14 +44,31 @@ class RenderStatus(models.TextChoices):
 
 
 def _upload_to(instance: RenderedDocument, filename: str) -> str:
+    if instance.process_id is not None:
+        return f"documents/beteiligung/{instance.process_id}/{filename}"
     return f"documents/{instance.strategy_id}/{filename}"
 
 
 class RenderedDocument(models.Model):
-    """One rendering of a document from a strategy's working state (``version`` empty) or a frozen version."""
+    """One rendering of a document: from a strategy's working state (``version`` empty) or a frozen version, or
+    (kind "participation") from a participation process as it is now. Exactly one of strategy and process is set.
+    """
 
     strategy = models.ForeignKey(
-        "strategy.Strategy", on_delete=models.CASCADE, related_name="documents", verbose_name=_("strategy")
+        "strategy.Strategy",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("strategy"),
+    )
+    process = models.ForeignKey(
+        "participation.Process",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rendered_documents",
+        verbose_name=_("participation process"),
     )
     version = models.ForeignKey(
         "strategy.StrategyVersion",
@@ -85,23 +108,39 @@ class RenderedDocument(models.Model):
         verbose_name = _("rendered document")
         verbose_name_plural = _("rendered documents")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["strategy", "kind", "format", "status"], name="document_lookup_idx")]
+        indexes = [
+            models.Index(fields=["strategy", "kind", "format", "status"], name="document_lookup_idx"),
+            models.Index(fields=["process", "format", "status"], name="document_process_lookup_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="document_progress_percent"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(strategy__isnull=False, process__isnull=True, kind__in=_STRATEGY_KINDS)
+                    | models.Q(strategy__isnull=True, process__isnull=False, kind=DocumentKind.PARTICIPATION)
+                ),
+                name="document_one_source",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_format_display()})"
 
     def get_absolute_url(self) -> str:
+        if self.process is not None:
+            return reverse("participation:report_document", kwargs={"slug": self.process.slug, "document": self.pk})
         return reverse("documents:detail", kwargs={"pk": self.strategy_id, "document": self.pk})
 
     def get_download_url(self) -> str:
+        if self.process is not None:
+            return reverse("participation:report_file", kwargs={"slug": self.process.slug, "document": self.pk})
         return reverse("documents:download", kwargs={"pk": self.strategy_id, "document": self.pk})
 
     @property
     def municipality_id(self) -> int:
-        return int(self.strategy.municipality_id)
+        source = self.process if self.process_id is not None else self.strategy
+        assert source is not None
+        return int(source.municipality_id)
 
     @property
     def is_finished(self) -> bool:

@@ -1,11 +1,12 @@
-"""Rendering a document to bytes: used alike by the background task and by ``manage.py render_strategy``."""
+"""Rendering a document to bytes: used alike by the background task and by ``manage.py render_strategy``.
+
+:func:`render_rendered` renders what a ``RenderedDocument`` asks for, whatever its kind: the strategy's documents
+here (:func:`render`), the participation report by the participation app (``participation.report``), which lays
+it out with the same kit.
+"""
 
 from __future__ import annotations
 
-import logging
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.text import slugify
@@ -13,8 +14,10 @@ from django.utils.text import slugify
 from smartstadt.strategy.models import Strategy, StrategyVersion
 
 from . import html, word
-from .content import Progress, StrategyDocument, _no_progress, build_strategy_document
-from .models import DocumentFormat, DocumentKind
+from .content import StrategyDocument, build_strategy_document
+from .kit.pdf import html_to_pdf
+from .kit.progress import Progress, no_progress
+from .models import DocumentFormat, DocumentKind, RenderedDocument
 
 CONTENT_TYPES = {
     DocumentFormat.PDF: "application/pdf",
@@ -35,40 +38,6 @@ class Output:
     content_type: str
 
 
-_PAGE = re.compile(r"Creating layout - Page (\d+)")
-
-
-class _LayoutProgress(logging.Handler):
-    """WeasyPrint logs every page it lays out; that is the progress of the longest step."""
-
-    def __init__(self, progress: Progress, expected_pages: int, start: int, end: int) -> None:
-        super().__init__(level=logging.INFO)
-        self.progress, self.expected, self.start, self.end = progress, max(expected_pages, 1), start, end
-
-    def emit(self, record: logging.LogRecord) -> None:
-        found = _PAGE.search(record.getMessage())
-        if found:
-            page = int(found.group(1))
-            share = min(page / self.expected, 1.0)
-            self.progress(self.start + int((self.end - self.start) * share), f"Seite {page} setzen")
-
-
-@contextmanager
-def _weasyprint_progress(progress: Progress, expected_pages: int, start: int, end: int) -> Iterator[None]:
-    logger = logging.getLogger("weasyprint.progress")
-    handler = _LayoutProgress(progress, expected_pages, start, end)
-    previous, propagate = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False  # the pages are progress, not log lines
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
-        logger.propagate = propagate
-
-
 def filename(doc: StrategyDocument, kind: str, extension: str, measure: str = "") -> str:
     base = {"strategy": doc.title, "council": f"Beschlussvorlage {doc.title}", "measure": f"Massnahme {measure}"}[kind]
     version = f"fassung-{doc.version_number}" if doc.version_number else "arbeitsstand"
@@ -77,8 +46,7 @@ def filename(doc: StrategyDocument, kind: str, extension: str, measure: str = ""
 
 def _pdf(source_html: str, progress: Progress, expected_pages: int) -> tuple[bytes, int]:
     progress(30, "PDF setzen")
-    with _weasyprint_progress(progress, expected_pages, 30, 95):
-        pdf = html.html_to_pdf(source_html)
+    pdf = html_to_pdf(source_html, progress=progress, expected_pages=expected_pages, start=30, end=95)
     return pdf.content, pdf.pages
 
 
@@ -89,7 +57,7 @@ def render(
     format: str,
     version: StrategyVersion | None = None,
     measure_number: str = "",
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> Output:
     """The file of one document; ``progress(percent, step)`` is told how far it got."""
     if format not in {f.value for f in DocumentFormat}:
@@ -128,4 +96,35 @@ def render(
         pages=pages,
         filename=filename(doc, kind, format, measure_number),
         content_type=content_type,
+    )
+
+
+def render_rendered(document: RenderedDocument, *, progress: Progress = no_progress) -> Output:
+    """The file a requested rendering asks for (the background task's one entry point)."""
+    if document.kind == DocumentKind.PARTICIPATION:
+        return _participation_report(document, progress)
+    if document.strategy is None:
+        raise RenderError("Das Dokument nennt keine Strategie.")
+    return render(
+        strategy=document.strategy,
+        kind=document.kind,
+        format=document.format,
+        version=document.version,
+        measure_number=document.measure_number,
+        progress=progress,
+    )
+
+
+def _participation_report(document: RenderedDocument, progress: Progress) -> Output:
+    # The report's content and layout belong to the participation app; this app only runs and stores it.
+    from smartstadt.participation.report import ReportError, render_report
+
+    if document.process is None:
+        raise RenderError("Der Bericht nennt kein Beteiligungsverfahren.")
+    try:
+        report = render_report(document.process, format=document.format, progress=progress)
+    except ReportError as error:
+        raise RenderError(str(error)) from error
+    return Output(
+        content=report.content, pages=report.pages, filename=report.filename, content_type=report.content_type
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from smartstadt.core.history import person
 from smartstadt.core.permissions import Actor, Viewer, permits, require
@@ -15,7 +17,7 @@ from smartstadt.strategy.elements import KINDS
 from smartstadt.strategy.models import Measure, Strategy, StrategyVersion
 from smartstadt.strategy.services import element_create
 
-from .models import FORMATS, DocumentKind, RenderedDocument, RenderStatus
+from .models import FORMATS, DocumentFormat, DocumentKind, RenderedDocument, RenderStatus
 from .permissions import Source
 from .sheets import SheetReading, Unread, normalise
 from .tasks import render_document
@@ -77,6 +79,46 @@ def document_request(
     )
     # A rendering is an output of the strategy, not part of it: it carries who asked and when itself and is
     # kept out of the change history (whose snapshots cannot hold its file either).
+    document.full_clean()
+    document.save()
+    document_id = document.pk
+    transaction.on_commit(lambda: render_document.enqueue(document_id=document_id))
+    return document
+
+
+# A rendering still waiting or running after this long is taken as lost (a worker that died), not as busy.
+STILL_RENDERING = datetime.timedelta(minutes=15)
+
+
+@transaction.atomic
+def report_request(*, actor: Actor, process: Any, format: str) -> RenderedDocument:
+    """The participation report of a process, rendered by the worker from the process as it is now.
+
+    A request while the same report is still being rendered gets that rendering (a second click, or reloading
+    the report's old download address, does not queue the work twice).
+    """
+    require(actor, "documents.render_report", process)
+    if format not in FORMATS[DocumentKind.PARTICIPATION]:
+        raise ValidationError({"format": "Den Beteiligungsbericht gibt es als PDF, DOCX und HTML."})
+    running = (
+        RenderedDocument.objects.filter(
+            process=process,
+            kind=DocumentKind.PARTICIPATION,
+            format=format,
+            status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+            created_at__gte=timezone.now() - STILL_RENDERING,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if running is not None:
+        return running
+    document = RenderedDocument(
+        process=process,
+        kind=DocumentKind.PARTICIPATION,
+        format=DocumentFormat(format),
+        created_by=person(actor),
+    )
     document.full_clean()
     document.save()
     document_id = document.pk

@@ -13,9 +13,9 @@ logger = logging.getLogger(__name__)
 def render_document(*, document_id: int) -> dict[str, int | str]:
     """Render a requested document in the worker, telling its page how far it got, and store the file."""
     from .models import RenderedDocument, RenderStatus
-    from .rendering import RenderError, render
+    from .rendering import RenderError, render_rendered
 
-    document = RenderedDocument.objects.select_related("strategy", "version").filter(pk=document_id).first()
+    document = RenderedDocument.objects.select_related("strategy", "version", "process").filter(pk=document_id).first()
     if document is None or document.status == RenderStatus.DONE:
         return {"document": document_id, "status": "skipped"}
     rows = RenderedDocument.objects.filter(pk=document_id)
@@ -25,14 +25,7 @@ def render_document(*, document_id: int) -> dict[str, int | str]:
 
     progress(1, "Beginnt")
     try:
-        output = render(
-            strategy=document.strategy,
-            kind=document.kind,
-            format=document.format,
-            version=document.version,
-            measure_number=document.measure_number,
-            progress=progress,
-        )
+        output = render_rendered(document, progress=progress)
     except RenderError as error:
         rows.update(status=RenderStatus.FAILED, error=str(error), finished_at=timezone.now())
         return {"document": document_id, "status": "failed"}

@@ -8,28 +8,16 @@ tables that accompany every chart anyway.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
-
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
+from docx.shared import Mm, Pt
 
-from .content import MeasureSheet, Progress, StrategyDocument, _no_progress
-
-BLUE = RGBColor(0x0B, 0x3A, 0x6E)
-GREY = RGBColor(0x55, 0x55, 0x55)
-LABEL_FILL = "F1F4F8"
-HEAD_FILL = "E6EDF5"
-LANGUAGE = "de-DE"
-FONT = "Arial"
+from .content import MeasureSheet, StrategyDocument
+from .kit import word as house
+from .kit.progress import Progress, no_progress
 
 # The label column of a measure sheet; import_sheet reads DOCX sheets back by these labels.
 SHEET_LABELS = {
@@ -41,163 +29,6 @@ SHEET_LABELS = {
     "description": "Beschreibung",
     "stakeholders": "Stakeholder/Treiber",
 }
-
-
-# --- Basics ----------------------------------------------------------------------------------------------
-
-
-def _new_document(*, title: str, author: str, subject: str) -> DocxDocument:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(24), Mm(22)
-    section.left_margin, section.right_margin = Mm(24), Mm(18)
-    properties = document.core_properties
-    properties.title = title
-    properties.author = author
-    properties.subject = subject
-    properties.language = LANGUAGE
-    properties.keywords = "Smart City; Strategie"
-    properties.comments = "Erzeugt mit Smartstadt aus den Daten der Plattform."
-    _set_language(document)
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.15
-    for level, size in ((1, 16), (2, 13), (3, 11)):
-        style = styles[f"Heading {level}"]
-        style.font.name = FONT
-        style.font.size = Pt(size)
-        style.font.bold = True
-        style.font.color.rgb = BLUE
-        style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
-        style.paragraph_format.space_after = Pt(4)
-        style.paragraph_format.keep_with_next = True
-    _footer(document, author)
-    return document
-
-
-def _set_language(document: DocxDocument) -> None:
-    """German as the language of every text (spell checking, hyphenation, screen readers)."""
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        return
-    run_defaults = defaults.find(qn("w:rPrDefault"))
-    if run_defaults is None:
-        run_defaults = OxmlElement("w:rPrDefault")
-        defaults.append(run_defaults)
-    properties = run_defaults.find(qn("w:rPr"))
-    if properties is None:
-        properties = OxmlElement("w:rPr")
-        run_defaults.append(properties)
-    lang = properties.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        properties.append(lang)
-    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(attribute), LANGUAGE)
-
-
-def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
-    """A Word field (PAGE, NUMPAGES …) with a cached value that Word and LibreOffice replace."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder)):
-        run = paragraph.add_run()
-        if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = f" {text} "
-            run._r.append(element)
-        elif kind == "text":
-            run.text = str(text)
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    paragraph.add_run()._r.append(end)
-
-
-def _footer(document: DocxDocument, author: str) -> None:
-    paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for run_text in (f"{author} · Seite ",):
-        run = paragraph.add_run(run_text)
-        run.font.size = Pt(8)
-    _field(paragraph, "PAGE")
-    paragraph.add_run(" von ").font.size = Pt(8)
-    _field(paragraph, "NUMPAGES")
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
-def _repeat_header(table: Table) -> None:
-    properties = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def _write(cell: _Cell, lines: Iterable[str], *, bold: bool = False) -> None:
-    """Lines into a cell, one paragraph each (the cell's first, empty paragraph is used for the first)."""
-    first = True
-    for line in lines:
-        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(1)
-        run = paragraph.add_run(line)
-        run.bold = bold
-        first = False
-
-
-def _table(document: DocxDocument, header: list[str], rows: Iterable[Iterable[str]], *, widths: list[int]) -> Table:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        _write(cell, [text], bold=True)
-        _shade(cell, HEAD_FILL)
-    _repeat_header(table)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            _write(cell, [text])
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Mm(width)
-    return table
-
-
-def _paragraphs(document: DocxDocument, texts: Iterable[str]) -> None:
-    for text in texts:
-        document.add_paragraph(text)
-
-
-def _bullets(document: DocxDocument, items: Iterable[str]) -> None:
-    for item in items:
-        document.add_paragraph(item, style="List Bullet")
-
-
-def _save(document: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _update_fields_on_open(document: DocxDocument) -> None:
-    """Word fills in the table of contents and the page numbers when it opens the file."""
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
 
 
 # --- Measure sheet ------------------------------------------------------------------------------------------
@@ -249,14 +80,14 @@ def add_measure_sheet(document: DocxDocument, sheet: MeasureSheet, *, level: int
     table.style = "Table Grid"
     for row, (label, lines) in zip(table.rows, rows, strict=True):
         label_cell, value_cell = row.cells
-        _write(label_cell, [label], bold=True)
-        _shade(label_cell, LABEL_FILL)
-        _write(value_cell, lines, bold=label == SHEET_LABELS["number_title"])
+        house.write(label_cell, [label], bold=True)
+        house.shade(label_cell, house.LABEL_FILL)
+        house.write(value_cell, lines, bold=label == SHEET_LABELS["number_title"])
         label_cell.width, value_cell.width = Mm(50), Mm(118)
 
 
 def measure_docx(doc: StrategyDocument, sheet: MeasureSheet) -> bytes:
-    document = _new_document(
+    document = house.new_document(
         title=f"Maßnahmensteckbrief {sheet.heading}",
         author=doc.author,
         subject=f"{doc.title}, {doc.subtitle}",
@@ -264,11 +95,11 @@ def measure_docx(doc: StrategyDocument, sheet: MeasureSheet) -> bytes:
     letterhead = document.add_paragraph()
     run = letterhead.add_run(doc.author)
     run.bold = True
-    run.font.color.rgb = BLUE
+    run.font.color.rgb = house.BLUE
     note = document.add_paragraph()
-    note.add_run(f"Maßnahmensteckbrief · {doc.title} · {doc.subtitle}").font.color.rgb = GREY
+    note.add_run(f"Maßnahmensteckbrief · {doc.title} · {doc.subtitle}").font.color.rgb = house.GREY
     add_measure_sheet(document, sheet, level=1)
-    return _save(document)
+    return house.to_bytes(document)
 
 
 # --- Strategy document ----------------------------------------------------------------------------------------
@@ -279,11 +110,11 @@ def _title_page(document: DocxDocument, doc: StrategyDocument) -> None:
     run = letterhead.add_run(doc.author)
     run.bold = True
     run.font.size = Pt(13)
-    run.font.color.rgb = BLUE
+    run.font.color.rgb = house.BLUE
     for _ in range(6):
         document.add_paragraph()
     kind = document.add_paragraph()
-    kind.add_run("SMART-CITY-STRATEGIE").font.color.rgb = GREY
+    kind.add_run("SMART-CITY-STRATEGIE").font.color.rgb = house.GREY
     title = document.add_paragraph(style="Title")
     title.add_run(doc.title)
     if doc.motto:
@@ -324,17 +155,17 @@ def _contents(document: DocxDocument, chapters: list[str]) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     last.add_run()._r.append(end)
-    _update_fields_on_open(document)
+    house.update_fields_on_open(document)
 
 
 def _new_page_section(document: DocxDocument) -> None:
     document.add_section(WD_SECTION.NEW_PAGE)
 
 
-def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -> bytes:
+def strategy_docx(doc: StrategyDocument, *, progress: Progress = no_progress) -> bytes:
     from .html import chapters as chapter_list
 
-    document = _new_document(
+    document = house.new_document(
         title=f"{doc.title} – {doc.version_label}",
         author=doc.author,
         subject=f"Smart-City-Strategie von {doc.author}, {doc.subtitle}",
@@ -344,7 +175,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
     _new_page_section(document)
 
     document.add_heading("1 Zusammenfassung", level=1)
-    _paragraphs(document, doc.summary_paragraphs or ["Eine Zusammenfassung liegt noch nicht vor."])
+    house.paragraphs(document, doc.summary_paragraphs or ["Eine Zusammenfassung liegt noch nicht vor."])
     document.add_paragraph(
         f"Die Strategie umfasst {len(doc.goals)} Ziele, {len(doc.challenges)} Herausforderungen, "
         f"{len(doc.fields_of_action)} Handlungsfelder und {len(doc.measures)} Maßnahmen. Die Ist-Analyse stützt "
@@ -353,7 +184,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
 
     document.add_heading("2 Vision und Leitsätze", level=1)
     document.add_heading("Vision", level=2)
-    _paragraphs(document, doc.vision_paragraphs or ["Eine Vision ist noch nicht formuliert."])
+    house.paragraphs(document, doc.vision_paragraphs or ["Eine Vision ist noch nicht formuliert."])
     if doc.principles:
         document.add_heading("Leitsätze", level=2)
         for text in doc.principles:
@@ -369,7 +200,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
         document.add_heading(table.title, level=2)
         caption = document.add_paragraph(style="Caption")
         caption.add_run(f"Tabelle {number}: {table.caption}")
-        _table(
+        house.table(
             document,
             [table.column, "Einträge"],
             [(label, str(count)) for label, count in table.rows],
@@ -391,14 +222,14 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
         document.add_heading(challenge.title, level=3)
         if challenge.text:
             document.add_paragraph(challenge.text)
-        _bullets(document, challenge.items or ["Noch keinem Ziel und keiner Maßnahme zugeordnet."])
+        house.bullets(document, challenge.items or ["Noch keinem Ziel und keiner Maßnahme zugeordnet."])
 
     document.add_heading("5 Handlungsfelder", level=1)
     for field in doc.fields_of_action:
         document.add_heading(field.title, level=2)
         if field.text:
             document.add_paragraph(field.text)
-        _bullets(document, field.items)
+        house.bullets(document, field.items)
 
     document.add_heading("6 Maßnahmen", level=1)
     document.add_paragraph(
@@ -406,7 +237,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
         "den Themenfeldern, Priorität, Umsetzbarkeit, Ziel, Beschreibung und Stakeholder, ergänzt um "
         "Herausforderungen, Partner, Budget, Förderung, Kennzahlen und Meilensteine."
     )
-    _table(
+    house.table(
         document,
         ["Nr.", "Maßnahme", "Priorität", "Umsetzbarkeit", "Federführung"],
         [(m.number, m.title, m.priority_label, m.horizon_label, m.lead_organisation or "–") for m in doc.measures],
@@ -424,7 +255,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
     document.add_paragraph("Die Maßnahmen nach ihrem Umsetzungshorizont (Umsetzbarkeit laut Steckbrief).")
     for label, sheets in doc.roadmap:
         document.add_heading(label, level=2)
-        _table(
+        house.table(
             document,
             ["Nr.", "Maßnahme", "Priorität", "Zeitraum", "Meilensteine"],
             [
@@ -450,7 +281,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
             document.add_heading(process.title, level=2)
             if process.text:
                 document.add_paragraph(process.text)
-            _bullets(document, process.items)
+            house.bullets(document, process.items)
 
     progress(88, "Anhang schreiben")
     document.add_heading("Anhang: Einträge im Bestand", level=1)
@@ -458,7 +289,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
         f"Die {doc.inventory.total} veröffentlichten Einträge der Stadt {doc.municipality} im Bestand der Plattform "
         f"(Stand {doc.rendered_on})."
     )
-    _table(
+    house.table(
         document,
         ["Eintrag", "Art", "Status", "Federführung", "Jahre", "Dimensionen"],
         [(e.title, e.kind, e.status, e.lead, e.years, e.dimensions) for e in doc.inventory.entries],
@@ -467,7 +298,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
     if doc.source_note:
         document.add_heading("Quellen", level=2)
         document.add_paragraph(doc.source_note)
-    return _save(document)
+    return house.to_bytes(document)
 
 
 # --- Council paper ------------------------------------------------------------------------------------------
@@ -475,7 +306,7 @@ def strategy_docx(doc: StrategyDocument, *, progress: Progress = _no_progress) -
 
 def council_docx(doc: StrategyDocument) -> bytes:
     finances = doc.finances
-    document = _new_document(
+    document = house.new_document(
         title=f"Beschlussvorlage: {doc.title}",
         author=doc.author,
         subject=f"Beschlussvorlage zur Smart-City-Strategie von {doc.author}, {doc.subtitle}",
@@ -483,7 +314,7 @@ def council_docx(doc: StrategyDocument) -> bytes:
     letterhead = document.add_paragraph()
     run = letterhead.add_run(doc.author)
     run.bold = True
-    run.font.color.rgb = BLUE
+    run.font.color.rgb = house.BLUE
     document.add_paragraph("Beschlussvorlage", style="Title")
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
@@ -495,9 +326,9 @@ def council_docx(doc: StrategyDocument) -> bytes:
         ("Öffentlichkeit", "öffentlich"),
     ):
         cells = facts.add_row().cells
-        _write(cells[0], [label], bold=True)
-        _shade(cells[0], LABEL_FILL)
-        _write(cells[1], [value])
+        house.write(cells[0], [label], bold=True)
+        house.shade(cells[0], house.LABEL_FILL)
+        house.write(cells[1], [value])
 
     document.add_heading("Betreff", level=1)
     subject = document.add_paragraph()
@@ -517,7 +348,7 @@ def council_docx(doc: StrategyDocument) -> bytes:
     )
 
     document.add_heading("Sachverhalt und Begründung", level=1)
-    _paragraphs(document, doc.summary_paragraphs)
+    house.paragraphs(document, doc.summary_paragraphs)
     goals = "eines gemeinsamen Ziels" if len(doc.goals) == 1 else f"von {len(doc.goals)} gemeinsamen Zielen"
     document.add_paragraph(
         f"Am Anfang stand die Ist-Analyse: Der Bestand der Plattform weist für {doc.municipality} "
@@ -553,10 +384,10 @@ def council_docx(doc: StrategyDocument) -> bytes:
             "werden vor der Umsetzung gesondert ermittelt."
         )
     document.add_paragraph(text)
-    table = _table(document, ["Maßnahme", "Budget", "Förderung"], finances.rows, widths=[70, 30, 68])
+    table = house.table(document, ["Maßnahme", "Budget", "Förderung"], finances.rows, widths=[70, 30, 68])
     cells = table.add_row().cells
-    _write(cells[0], ["Summe"], bold=True)
-    _write(cells[1], [finances.total_text], bold=True)
+    house.write(cells[0], ["Summe"], bold=True)
+    house.write(cells[1], [finances.total_text], bold=True)
     for row in table.rows:
         row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -566,4 +397,4 @@ def council_docx(doc: StrategyDocument) -> bytes:
         f"{len(doc.measures)} Maßnahmensteckbriefen",
         style="List Number",
     )
-    return _save(document)
+    return house.to_bytes(document)

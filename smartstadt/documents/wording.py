@@ -3,7 +3,8 @@
 The strategy document, the council paper and the measure sheets are official documents of a German
 municipality: they are written in German whatever language the reader chose for the platform's pages (a
 council decides on a German text). Their wording therefore lives here, not in the gettext catalogue that
-translates the user interface.
+translates the user interface; labels the documents share with the pages (an entry's status) are the model's
+choices in German (``kit.language``), so that they read the same everywhere.
 """
 
 from __future__ import annotations
@@ -20,14 +21,6 @@ HORIZON_SPANS = {
 }
 ENTRY_KINDS = {"project": "Projekt", "solution": "Lösung", "knowledge": "Wissen"}
 ENTRY_KINDS_PLURAL = {"project": "Projekte", "solution": "Lösungen", "knowledge": "Wissen"}
-ENTRY_STATUSES = {
-    "idea": "Idee",
-    "planned": "geplant",
-    "running": "laufend",
-    "completed": "abgeschlossen",
-    "stopped": "eingestellt",
-    "unknown": "unbekannt",
-}
 CHECKED = "\N{BALLOT BOX WITH X}"  # ☒
 UNCHECKED = "\N{BALLOT BOX}"  # ☐
 NOT_GIVEN = "keine Angabe"
@@ -74,3 +67,13 @@ def iso_date(value: str) -> str:
         return date(datetime.date.fromisoformat(value))
     except ValueError:
         return value
+
+
+def entry_status(value: str) -> str:
+    """An inventory entry's status in German, as the pages and the spreadsheets write it ("läuft", "gestoppt"):
+    the label of ``EntryStatus``, the one table of status labels."""
+    from smartstadt.inventory.models import EntryStatus
+
+    from .kit.language import choice_label
+
+    return choice_label(EntryStatus, value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smartstadt.demo.loader import LoadReport, demo_step, read_yaml, upsert
+from smartstadt.demo.loader import LoadReport, demo_step, german_slug, read_yaml, upsert
 
 from .models import Framework, Term, Verification
 
@@ -194,8 +194,6 @@ def load_oberhausen_frameworks(report: LoadReport) -> None:
 
 
 def german_code(label: str) -> str:
-    from smartstadt.demo.loader import german_slug
-
     return german_slug(label, max_length=60)
 
 

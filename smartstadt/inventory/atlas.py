@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from smartstadt.regions.models import Organisation
 from smartstadt.regions.selectors import district_outlines
+from smartstadt.search.filters import EntryFilters
 
 from .models import Entry
-from .selectors import EntryFilters
 
 MAP_ENTRY_LIMIT = 2000
 NETWORK_MAX_NODES = 300

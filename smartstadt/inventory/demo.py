@@ -268,7 +268,7 @@ def projects_step(report: LoadReport) -> None:
 @demo_step("Suchindex: Bestand und Akteure", order=990)
 def search_index_step(report: LoadReport) -> None:
     """Last step: every entry and organisation findable, whichever step wrote it (only changed rows are written)."""
-    from . import search
+    from smartstadt import search
 
     written = search.index_entries(Entry.objects.values_list("pk", flat=True))
     written += search.index_organisations(Organisation.objects.values_list("pk", flat=True))

@@ -36,12 +36,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from smartstadt import search
 from smartstadt.analysis import services as analysis
 from smartstadt.core.history import Change, Note, record_many
 from smartstadt.core.permissions import Actor
 from smartstadt.regions.models import Organisation
 
-from . import search
 from .models import Entry
 
 # Up to this many entries are re-indexed for the full-text search at once, inside the writer's transaction; more

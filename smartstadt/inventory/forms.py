@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from smartstadt.analysis.tag_views import FIELD_TEMPLATE
@@ -58,6 +59,13 @@ class TermChoiceField(forms.ModelMultipleChoiceField):
         )
 
 
+class PartnerChoiceField(forms.ModelMultipleChoiceField):
+    """Organisations of the whole region: the municipality tells the many "Stadtwerke" apart and can be searched."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.municipality.name})"
+
+
 class EntryForm(forms.ModelForm):
     funding_sources = LinesField(label=_("Funding sources"), required=False, help_text=_("One per line."))
     links = LinksField(label=_("Links"), required=False, help_text=_("One per line: an address, or “Label | address”."))
@@ -72,12 +80,12 @@ class EntryForm(forms.ModelForm):
     districts = forms.ModelMultipleChoiceField(
         label=_("Districts"), queryset=District.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = PartnerChoiceField(
         label=_("Partner organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Organisations of the region; several can be chosen with the Ctrl key."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Organisations of the region; tick all that take part."),
     )
 
     class Meta:
@@ -138,9 +146,12 @@ class EntryForm(forms.ModelForm):
             if municipality.region_id
             else partner_scope.filter(municipality=municipality)
         )
-        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = partner_scope.select_related(
-            "municipality"
-        ).order_by("municipality__name", "name")
+        # The entry's own municipality first: most partners are local, the region's follow by city.
+        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = (
+            partner_scope.select_related("municipality")
+            .annotate(elsewhere=Case(When(municipality=municipality, then=0), default=1))
+            .order_by("elsewhere", "municipality__name", "name")
+        )
         cast(forms.ModelChoiceField, self.fields["lead_organisation"]).queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in lead_choices]
         )

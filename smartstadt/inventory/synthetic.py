@@ -13,10 +13,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from smartstadt import search
 from smartstadt.demo.generator import GeneratorContext, bulk_create, clone, generator_step
 from smartstadt.regions.models import District, Municipality, Organisation
 
-from . import search
 from .models import Entry
 
 

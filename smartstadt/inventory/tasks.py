@@ -14,6 +14,6 @@ def process_spreadsheet_import(*, token: str, confirm: bool) -> None:
 @task()
 def reindex_entries(*, entry_ids: list[int]) -> None:
     """Update the full-text search documents of entries written in bulk (a large spreadsheet import)."""
-    from .search import index_entries
+    from smartstadt.search import index_entries
 
     index_entries(entry_ids)

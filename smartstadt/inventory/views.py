@@ -171,7 +171,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
     Every state is a shareable GET URL; htmx asks for the same URL and gets only the results part.
     """
-    from .selectors import EntryFilters, entry_search
+    from smartstadt.search.filters import EntryFilters
+    from smartstadt.search.selectors import entry_search
 
     result = entry_search(viewer=request.user, filters=EntryFilters.from_query(request.GET))
     page = Paginator(cast(Any, result.page_source), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -15,16 +15,17 @@ contributions (aggregates in the database; only the topic grouping reads texts, 
   ``smartstadt.analysis.tagging``) and by the strategy's fields of action the citizens chose;
 * workshop results (on-site formats entered by the team) and the answers with their status.
 
-The rendering reuses the documents app: its print style sheet and WeasyPrint setup (PDF/UA) and its Word
-helpers, so the report looks like the strategy document. :func:`participation_chapter` gives the strategy
-document the same figures for every published process that fed a strategy.
+The rendering uses the documents app's public kit (``smartstadt.documents.kit``: its print style sheet,
+WeasyPrint setup (PDF/UA), Word helpers and bar charts), so the report looks like the strategy document; the
+pages render it in the documents' background pipeline (a ``RenderedDocument`` of kind "participation").
+:func:`participation_chapter` gives the strategy document the same figures for every published process that fed
+a strategy.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from smartstadt.documents import kit
+from smartstadt.documents.kit import Progress, no_progress
 from smartstadt.regions.models import District
 
 from .models import (
@@ -60,12 +63,6 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 MONTHS = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
-STATUS_LABELS: dict[str, str] = {
-    IdeaStatus.RECEIVED: "eingegangen",
-    IdeaStatus.UNDER_CONSIDERATION: "in Prüfung",
-    IdeaStatus.TAKEN: "in die Strategie übernommen",
-    IdeaStatus.NOT_TAKEN: "nicht übernommen",
-}
 AGE_LABELS = {
     "under_18": "unter 18",
     "18_29": "18 bis 29",
@@ -77,12 +74,6 @@ NO_AGE_STRUCTURE = (
     "Für die Altersstruktur der Bevölkerung liegen der Plattform keine Daten vor; die Altersgruppen der "
     "Teilnehmenden stehen daher ohne Vergleich."
 )
-
-type Progress = Callable[[int, str], None]
-
-
-def _no_progress(percent: int, step: str) -> None:
-    return None
 
 
 class ReportError(Exception):
@@ -230,7 +221,8 @@ def _ends(phases: list[Phase]) -> dict[int, datetime.date | None]:
     contributions count once), or open."""
     dated = sorted((phase for phase in phases if phase.starts_on), key=lambda phase: (phase.starts_on, phase.order))
     ends: dict[int, datetime.date | None] = {}
-    for phase, following in zip(dated, [*dated[1:], None], strict=True):
+    for index, phase in enumerate(dated):  # none dated (undated phases or none at all): no ends
+        following = dated[index + 1] if index + 1 < len(dated) else None
         assert phase.starts_on is not None
         end = phase.ends_on
         if end is None and following is not None and following.starts_on and following.starts_on > phase.starts_on:
@@ -445,7 +437,7 @@ def _answers(ideas: QuerySet[Idea], drafts: QuerySet[DraftComment]) -> tuple[lis
         Answer(
             kind="Idee",
             title=idea.title,
-            status=STATUS_LABELS.get(idea.status, idea.status),
+            status=kit.choice_label(IdeaStatus, idea.status),
             answer=idea.answer,
             measure=f"{idea.measure.number} {idea.measure.title}".strip() if idea.measure else "",
             answered_on=timezone.localdate(idea.answered_at) if idea.answered_at else None,
@@ -460,19 +452,19 @@ def _answers(ideas: QuerySet[Idea], drafts: QuerySet[DraftComment]) -> tuple[lis
         Answer(
             kind="Kommentar zum Entwurf",
             title=comment.paragraph_title or comment.paragraph,
-            status=STATUS_LABELS.get(comment.status, comment.status),
+            status=kit.choice_label(IdeaStatus, comment.status),
             answer=comment.answer,
             measure=f"{comment.measure.number} {comment.measure.title}".strip() if comment.measure else "",
             answered_on=timezone.localdate(comment.answered_at) if comment.answered_at else None,
         )
         for comment in answered_drafts.select_related("measure").order_by("-answered_at", "-pk")[:room]
     ]
-    status_counts = [(label, counts.get(str(code), 0)) for code, label in STATUS_LABELS.items()]
+    status_counts = [(kit.german(status.label), counts.get(str(status), 0)) for status in IdeaStatus]
     return status_counts, answers, total
 
 
 def build_report(
-    process: Process, *, progress: Progress = _no_progress, with_topics: bool = True
+    process: Process, *, progress: Progress = no_progress, with_topics: bool = True
 ) -> ParticipationReport:
     """Everything the report of a process shows (see the module's docstring)."""
     progress(5, "Zahlen lesen")
@@ -567,7 +559,7 @@ class ParticipationChapter:
 
     @property
     def taken(self) -> int:
-        label = STATUS_LABELS[IdeaStatus.TAKEN]
+        label = kit.choice_label(IdeaStatus, IdeaStatus.TAKEN)
         return sum(count for report in self.reports for name, count in report.status_counts if name == label)
 
 
@@ -584,37 +576,30 @@ def participation_chapter(strategy: Any) -> ParticipationChapter | None:
 
 def report_html(report: ParticipationReport) -> str:
     """A standalone HTML document (its style sheet inside), also the source of the PDF."""
-    from smartstadt.documents.html import stylesheet
-
     return render_to_string(
         "participation/report_document.html",
-        {"report": report, "css": stylesheet(), "charts": _charts(report), "figures": figure_rows(report)},
+        {"report": report, "css": kit.stylesheet(), "charts": _charts(report), "figures": figure_rows(report)},
     )
 
 
 def _charts(report: ParticipationReport) -> dict[str, str]:
-    from smartstadt.documents.charts import bar_chart
-
     charts: dict[str, str] = {}
     if report.months:
-        charts["months"] = bar_chart(
+        charts["months"] = kit.bar_chart(
             "Beiträge je Monat",
             [(row.label, row.ideas + row.comments + row.draft_comments) for row in report.months[-24:]],
         )
     if report.topics.dimensions:
-        charts["topics"] = bar_chart(
+        charts["topics"] = kit.bar_chart(
             "Ideen je Giffinger-Dimension", [(topic.label, topic.count) for topic in report.topics.dimensions]
         )
     return charts
 
 
-def report_pdf(report: ParticipationReport, progress: Progress = _no_progress) -> bytes:
-    from smartstadt.documents.html import html_to_pdf
-    from smartstadt.documents.rendering import _weasyprint_progress
-
+def report_pdf(report: ParticipationReport, progress: Progress = no_progress) -> kit.Pdf:
+    """The report as a tagged PDF; WeasyPrint's pages move the progress from 80 to 98 percent."""
     pages = 6 + len(report.answers) // 8
-    with _weasyprint_progress(progress, pages, 80, 98):  # WeasyPrint's page log as progress, not as log lines
-        return html_to_pdf(report_html(report)).content
+    return kit.html_to_pdf(report_html(report), progress=progress, expected_pages=pages, start=80, end=98)
 
 
 def _number(value: float) -> str:
@@ -626,12 +611,13 @@ def _percent_text(value: float | None) -> str:
 
 
 def report_docx(report: ParticipationReport) -> bytes:
-    from smartstadt.documents import word
+    from smartstadt.documents.kit import word  # python-docx loads only when a DOCX is made
 
-    document = word._new_document(
+    document = word.new_document(
         title=f"Beteiligungsbericht: {report.process_title}",
         author=report.municipality,
         subject="Beteiligungsbericht",
+        keywords="Smart City; Beteiligung",
     )
     document.add_heading(f"Beteiligungsbericht: {report.process_title}", level=0)
     document.add_paragraph(f"{report.municipality} · Stand {report.generated_on.strftime('%d.%m.%Y')}")
@@ -639,7 +625,7 @@ def report_docx(report: ParticipationReport) -> bytes:
         document.add_paragraph(report.summary)
     totals = report.totals
     document.add_heading("1 Zahlen", level=1)
-    word._table(
+    word.table(
         document,
         ["Kennzahl", "Anzahl"],
         [(label, _number(value)) for label, value in figure_rows(report)],
@@ -647,7 +633,7 @@ def report_docx(report: ParticipationReport) -> bytes:
     )
     if report.phases:
         document.add_heading("Je Phase", level=2)
-        word._table(
+        word.table(
             document,
             ["Phase", "Zeitraum", "Ideen", "Kommentare", "zum Entwurf", "Unterstützungen"],
             [
@@ -665,7 +651,7 @@ def report_docx(report: ParticipationReport) -> bytes:
         )
     if report.months:
         document.add_heading("Im Verlauf", level=2)
-        word._table(
+        word.table(
             document,
             ["Monat", "Ideen", "Kommentare", "zum Entwurf", "Unterstützungen"],
             [
@@ -693,7 +679,7 @@ def report_docx(report: ParticipationReport) -> bytes:
     )
     document.add_heading("Nach Stadtbezirk", level=2)
     if rep.districts:
-        word._table(
+        word.table(
             document,
             ["Stadtbezirk", "Teilnehmende", "Anteil", "Einwohner", "Anteil Bevölkerung"],
             [
@@ -710,7 +696,7 @@ def report_docx(report: ParticipationReport) -> bytes:
         )
     document.add_paragraph(rep.district_note)
     document.add_heading("Nach Altersgruppe", level=2)
-    word._table(
+    word.table(
         document,
         ["Altersgruppe", "Teilnehmende", "Anteil"],
         [(share.label, _number(share.participants), _percent_text(share.participants_percent)) for share in rep.ages],
@@ -721,7 +707,7 @@ def report_docx(report: ParticipationReport) -> bytes:
     if report.topics.method:
         document.add_paragraph(report.topics.method)
     if report.topics.dimensions:
-        word._table(
+        word.table(
             document,
             ["Dimension", "Ideen", "Beispiele"],
             [(topic.label, _number(topic.count), "; ".join(topic.examples)) for topic in report.topics.dimensions],
@@ -729,7 +715,7 @@ def report_docx(report: ParticipationReport) -> bytes:
         )
     if report.topics.fields_of_action:
         document.add_heading("Nach Handlungsfeld", level=2)
-        word._table(
+        word.table(
             document,
             ["Handlungsfeld", "Ideen"],
             [(topic.label, _number(topic.count)) for topic in report.topics.fields_of_action],
@@ -746,9 +732,9 @@ def report_docx(report: ParticipationReport) -> bytes:
             + f" · {_number(workshop.participants)} Teilnehmende"
             + (f" ({workshop.participant_kinds})" if workshop.participant_kinds else "")
         )
-        word._paragraphs(document, workshop.results)
+        word.paragraphs(document, workshop.results)
     document.add_heading("5 Antworten", level=1)
-    word._table(
+    word.table(
         document,
         ["Status", "Beiträge"],
         [(label, _number(count)) for label, count in report.status_counts],
@@ -765,7 +751,7 @@ def report_docx(report: ParticipationReport) -> bytes:
             f"… und {_number(report.answers_left_out)} weitere beantwortete Beiträge (alle auf der Seite "
             "„Was aus den Beiträgen wurde“)."
         )
-    return word._save(document)
+    return word.to_bytes(document)
 
 
 def figure_rows(report: ParticipationReport) -> list[tuple[str, int]]:
@@ -786,21 +772,27 @@ class RenderedReport:
     content: bytes
     filename: str
     content_type: str
+    pages: int | None = None  # of a PDF
 
 
-def render_report(process: Process, *, format: str, progress: Progress = _no_progress) -> RenderedReport:
+def render_report(process: Process, *, format: str, progress: Progress = no_progress) -> RenderedReport:
     """The report of a process as a file in one of :data:`FORMATS`."""
     if format not in FORMATS:
         raise ReportError(f"Unbekanntes Format „{format}“: möglich sind {', '.join(FORMATS)}.")
     report = build_report(process, progress=progress)
     progress(80, f"{format.upper()} erzeugen")
+    pages: int | None = None
     if format == "html":
         content = report_html(report).encode("utf-8")
     elif format == "pdf":
-        content = report_pdf(report, progress)
+        pdf = report_pdf(report, progress)
+        content, pages = pdf.content, pdf.pages
     else:
         content = report_docx(report)
     progress(100, "fertig")
     return RenderedReport(
-        content=content, filename=f"{report.filename_base}.{format}", content_type=CONTENT_TYPES[format]
+        content=content,
+        filename=f"{report.filename_base}.{format}",
+        content_type=CONTENT_TYPES[format],
+        pages=pages,
     )

@@ -1,16 +1,20 @@
-"""The team's page of a process's participation report, and its download as HTML, PDF or DOCX."""
+"""The team's page of a process's participation report; asking for the report as HTML, PDF or DOCX, which the
+documents app's worker renders (with its progress on a page of its own, as every document), and the file."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from smartstadt.core.permissions import SignedInRequest
+from smartstadt.documents import selectors as documents
+from smartstadt.documents.models import RenderStatus
+from smartstadt.documents.services import report_request
 
 from . import selectors
 from .models import Process
-from .report import FORMATS, build_report, figure_rows, render_report
+from .report import CONTENT_TYPES, FORMATS, build_report, figure_rows
 
 
 def _process_for_report(request: HttpRequest, slug: str) -> Process:
@@ -25,20 +29,52 @@ def report_page(request: SignedInRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "participation/report.html",
-        {"process": process, "report": report, "figures": figure_rows(report), "formats": FORMATS},
+        {
+            "process": process,
+            "report": report,
+            "figures": figure_rows(report),
+            "formats": FORMATS,
+            "renderings": documents.reports_for(viewer=request.user, process=process),
+        },
     )
 
 
 @login_required
 def report_download(request: SignedInRequest, slug: str, format: str) -> HttpResponse:
+    """The report's address per format (``beteiligungsbericht.pdf``): starts a rendering, or finds the one that
+    is still running, and shows its progress."""
     process = _process_for_report(request, slug)
     if format not in FORMATS:
         raise Http404
-    rendered = render_report(process, format=format)
-    response = HttpResponse(rendered.content, content_type=rendered.content_type)
-    disposition = "inline" if format == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{rendered.filename}"'
-    if format == "html":
+    document = report_request(actor=request.user, process=process, format=format)
+    return redirect(document.get_absolute_url())
+
+
+@login_required
+def report_document(request: HttpRequest, slug: str, document: int) -> HttpResponse:
+    """One rendering of the report: its progress while the worker renders it (htmx polls the fragment; without
+    JavaScript a link reloads the page), then the download link."""
+    process = _process_for_report(request, slug)
+    item = documents.get_report_for(viewer=request.user, process=process, pk=document)
+    context = {"process": process, "document": item, "done": item.status == RenderStatus.DONE}
+    if getattr(request, "htmx", False) and request.GET.get("partial") == "progress":
+        return render(request, "documents/partials/progress.html", context)
+    return render(request, "participation/report_rendering.html", context)
+
+
+@login_required
+def report_file(request: HttpRequest, slug: str, document: int) -> FileResponse:
+    process = _process_for_report(request, slug)
+    item = documents.get_report_for(viewer=request.user, process=process, pk=document)
+    if item.status != RenderStatus.DONE or not item.file:
+        raise Http404
+    name = (item.file.name or "").rsplit("/", 1)[-1]
+    inline = item.format == "html"
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=not inline, filename=name, content_type=CONTENT_TYPES[item.format]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if inline:
         # The standalone document carries its style sheet inside (as the documents app's HTML does).
         response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return response

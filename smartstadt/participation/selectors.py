@@ -211,6 +211,21 @@ def get_idea_for(*, viewer: Viewer, process: Process, pk: int) -> Idea:
     return idea
 
 
+def get_idea_to_withdraw_support_for(*, viewer: Viewer, process: Process, pk: int) -> Idea:
+    """An idea the viewer may take their support back from: one they can see, or one they supported that the
+    moderation has hidden since (a citizen can always withdraw, so a hidden idea must not keep their support)."""
+    try:
+        return get_idea_for(viewer=viewer, process=process, pk=pk)
+    except Http404:
+        if not viewer.is_authenticated:
+            raise
+        idea = Idea.objects.filter(process=process, pk=pk, supports__user=viewer).first()
+        if idea is None:
+            raise
+        idea.process = process
+        return idea
+
+
 def get_comment_for(*, viewer: Viewer, idea: Idea, pk: int) -> Comment:
     comment = Comment.objects.select_related("author").filter(idea=idea, pk=pk).first()
     if comment is None:

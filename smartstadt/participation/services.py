@@ -12,12 +12,10 @@ would double the cost of the busiest write.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -29,9 +27,11 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from smartstadt.core import ratelimit
 from smartstadt.core.history import Note, delete_tracked, person, save_tracked
 from smartstadt.core.models import ChangeRecord, User
 from smartstadt.core.permissions import Actor, require
+from smartstadt.core.ratelimit import RateLimit
 from smartstadt.core.tasks import send_email
 
 from .caching import changed
@@ -66,12 +66,6 @@ MERGED_INTO = gettext_noop("merged into idea %(id)s: %(title)s")
 FROM_EVENT = gettext_noop("from the event “%(title)s”")
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    limit: int
-    window_seconds: int
-
-
 # Generous for people, tight for scripts. Settings may override them (PARTICIPATION_RATE_LIMITS) for tests and
 # events where many people share one address.
 RATE_LIMITS = {
@@ -88,20 +82,8 @@ def _rate_limit(action: str, who: str) -> None:
     """Count one attempt; refuse with a German message when the window's limit is reached."""
     overrides: dict[str, RateLimit] = getattr(settings, "PARTICIPATION_RATE_LIMITS", {})
     rule = overrides.get(action, RATE_LIMITS[action])
-    key = f"participation:rate:{action}:{who}"
-    cache.add(key, 0, rule.window_seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, rule.window_seconds)
-        count = 1
-    if count > rule.limit:
-        minutes = max(1, rule.window_seconds // 60)
-        raise ValidationError(
-            _("Too many attempts in a short time. Please wait %(minutes)s minutes and try again.")
-            % {"minutes": minutes},
-            code="rate_limited",
-        )
+    if not ratelimit.hit(f"participation:{action}:{who}", rule):
+        raise ValidationError(rule.message(), code="rate_limited")
 
 
 def _locked[T: Idea | Comment | DraftComment](target: T) -> T:
@@ -341,12 +323,21 @@ confirmation_tokens = ConfirmationTokenGenerator()
 
 
 @transaction.atomic
-def account_register(*, data: dict[str, Any], client_address: str) -> User:
-    """A new, inactive account with the citizen's consent; the confirmation mail goes out after commit."""
+def account_register(*, data: dict[str, Any], client_address: str) -> User | None:
+    """A new, inactive account with the citizen's consent; the confirmation mail goes out after commit.
+
+    For an address that already has an account nothing is created and the page answers as for a new one, so that
+    the form does not tell strangers who has an account; the owner gets a mail saying so instead, or the
+    confirmation link again while the account is not confirmed (None).
+    """
     _rate_limit("register", client_address or "unknown")
     email = data["email"].strip().lower()
-    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
-        raise ValidationError({"email": _("There is already an account with this e-mail address.")})
+    existing = (User.objects.filter(email__iexact=email) | User.objects.filter(username__iexact=email)).first()
+    if existing is not None:
+        # A never-confirmed account gets its confirmation link again (the reset form ignores inactive accounts).
+        subject, body = _account_exists_mail(existing) if existing.is_active else _confirmation_mail(existing)
+        transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[email]))
+        return None
     user = User(username=email, email=email, display_name=data["display_name"].strip(), is_active=False)
     user.set_password(data["password"])
     user.save()
@@ -365,6 +356,18 @@ def confirmation_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = confirmation_tokens.make_token(user)
     return settings.SITE_URL + reverse("participation:confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def _account_exists_mail(user: User) -> tuple[str, str]:
+    context = {
+        "user": user,
+        "login_link": settings.SITE_URL + reverse("login"),
+        "reset_link": settings.SITE_URL + reverse("password_reset"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("participation/email/account_exists_subject.txt", context)
+        body = render_to_string("participation/email/account_exists.txt", context)
+    return " ".join(subject.split()), body
 
 
 def _confirmation_mail(user: User) -> tuple[str, str]:

@@ -53,6 +53,8 @@ urlpatterns = [
     path(f"{SURVEY}/export.<slug:fmt>", team_views.survey_export, name="survey_export"),
     path(f"{TEAM}/bericht/", report_views.report_page, name="report"),
     path(f"{TEAM}/bericht/beteiligungsbericht.<slug:format>", report_views.report_download, name="report_download"),
+    path(f"{TEAM}/bericht/<int:document>/", report_views.report_document, name="report_document"),
+    path(f"{TEAM}/bericht/<int:document>/datei/", report_views.report_file, name="report_file"),
     # moderation
     path("arbeitsbereich/moderation/", views.moderation_queue, name="moderation"),
     path("arbeitsbereich/moderation/<slug:kind>/<int:pk>/ausblenden/", views.moderation_hide, name="hide"),

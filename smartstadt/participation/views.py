@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartstadt.core.clients import client_address
 from smartstadt.core.models import User
 from smartstadt.core.pagecache import public_page
 from smartstadt.core.permissions import SignedInRequest
@@ -61,14 +61,6 @@ def _apply_error(form: Any, error: ValidationError) -> int:
             status = RATE_LIMITED
         form.add_error(None, error)
     return status
-
-
-def _client_address(request: HttpRequest) -> str:
-    """The visitor's address for rate limits; behind the reverse proxy (BEHIND_PROXY) the one it added last."""
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _idea_and_process(request: HttpRequest, slug: str, pk: int) -> tuple[Idea, Process]:
@@ -201,8 +193,13 @@ def idea_create(request: SignedInRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def idea_support(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
-    idea, process = _idea_and_process(request, slug, pk)
     withdraw = request.POST.get("action") == "withdraw"
+    process = selectors.get_process_for(viewer=request.user, slug=slug)
+    if withdraw:
+        idea = selectors.get_idea_to_withdraw_support_for(viewer=request.user, process=process, pk=pk)
+    else:
+        idea = selectors.get_idea_for(viewer=request.user, process=process, pk=pk)
+    visible = request.user.has_perm("participation.view_contribution", idea)
     refused = False
     try:
         if withdraw:
@@ -226,11 +223,18 @@ def idea_support(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
                 "can_support": request.user.has_perm("participation.support_idea", idea),
                 "support_note": note,
             },
+            status=RATE_LIMITED if refused else 200,
         )
     if refused:
         messages.error(request, note)
-    else:
-        messages.success(request, note)
+        if visible:
+            response = idea_detail(request, slug, pk)
+            response.status_code = RATE_LIMITED
+            return response
+        return render(request, "participation/refused.html", {"process": process}, status=RATE_LIMITED)
+    messages.success(request, note)
+    if not visible:  # withdrawn from a hidden idea: its page is gone, the process remains
+        return redirect(process.get_absolute_url())
     return redirect(idea.get_absolute_url() + "#support")
 
 
@@ -420,7 +424,7 @@ def register(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.account_register(data=form.cleaned_data, client_address=_client_address(request))
+                services.account_register(data=form.cleaned_data, client_address=client_address(request))
             except ValidationError as error:
                 status = max(status, _apply_error(form, error))
             else:
@@ -480,6 +484,14 @@ def account_delete(request: SignedInRequest) -> HttpResponse:
         if request.POST.get("confirm") != "yes":
             messages.error(request, _("Please tick the box to confirm that you want to delete your account."))
             return redirect("participation:account_delete")
+        # A session left open on a shared computer must not be enough to delete the account.
+        if not request.user.check_password(request.POST.get("password", "")):
+            return render(
+                request,
+                "participation/account_delete.html",
+                {"password_error": _("The password is not correct. Your account was not deleted.")},
+                status=400,
+            )
         services.account_delete(actor=request.user)
         logout(request)
         messages.success(request, _("Your account is deleted. Your contributions remain, without your name."))

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from smartstadt.frameworks.selectors import giffinger_dimensions
 from smartstadt.inventory.atlas import NETWORK_MAX_NODES, map_data, network_graph
 from smartstadt.inventory.models import EntryKind, EntryStatus
-from smartstadt.inventory.selectors import EntryFilters
 from smartstadt.regions.models import Municipality, OrganisationKind, Region
+from smartstadt.search.filters import EntryFilters
 
 NETWORK_DEFAULT_MUNICIPALITY = "oberhausen"
 

@@ -96,6 +96,5 @@ class InviteeEntryForm(EntryForm):
         partners.queryset = partners.queryset.exclude(pk=organisation.pk)  # type: ignore[union-attr]
         if invitation.is_partner:
             partners.help_text = _(
-                "%(name)s is named as partner in any case. Further organisations of the region; several can be "
-                "chosen with the Ctrl key."
+                "%(name)s is named as partner in any case. Tick further organisations of the region that take part."
             ) % {"name": organisation.name}

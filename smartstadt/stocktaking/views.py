@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from smartstadt.analysis import tag_views
 from smartstadt.analysis.duplicates import duplicates_of_entries
+from smartstadt.core.clients import client_address
 from smartstadt.core.history import history_for
 from smartstadt.core.permissions import SignedInRequest, roles_of
 from smartstadt.inventory import merge_views
@@ -233,7 +234,8 @@ def campaign_history(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _miss_key(request: HttpRequest) -> str:
-    return "stocktaking:misses:" + str(request.META.get("REMOTE_ADDR", ""))
+    # The visitor's own address, as the reverse proxy reports it: REMOTE_ADDR is the proxy's behind one.
+    return "stocktaking:misses:" + client_address(request)
 
 
 def _note_miss(request: HttpRequest) -> None:
@@ -258,16 +260,19 @@ def invitee_view(view: InviteeView) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
-        if (cache.get(_miss_key(request)) or 0) >= MISS_LIMIT:
-            response = _unavailable(request, status=429)
-        else:
-            try:
-                invitation = selectors.get_invitation_by_token(token)
-            except selectors.InvitationUnavailableError:
+        # A working link always opens, whatever others behind the same address guessed: the office behind one
+        # NAT shares it. Guessing is hopeless anyway (256 random bits); the limit only slows a scanner down,
+        # whose further misses get 429 instead of 404.
+        try:
+            invitation = selectors.get_invitation_by_token(token)
+        except selectors.InvitationUnavailableError:
+            if (cache.get(_miss_key(request)) or 0) >= MISS_LIMIT:
+                response = _unavailable(request, status=429)
+            else:
                 _note_miss(request)
                 response = _unavailable(request)
-            else:
-                response = view(request, invitation, token, **kwargs)
+        else:
+            response = view(request, invitation, token, **kwargs)
         # The site-wide Referrer-Policy (same-origin) keeps the link from leaking to other sites; "no-referrer"
         # would make browsers send "Origin: null" with the forms, which Django's CSRF check refuses.
         response["X-Robots-Tag"] = "noindex, nofollow"

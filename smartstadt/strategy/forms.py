@@ -149,8 +149,8 @@ class MeasureForm(ElementForm):
         label=_("Partner municipalities"),
         queryset=Municipality.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Municipalities of the region; several can be chosen with the Ctrl key."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Municipalities of the region that take part."),
     )
 
     class Meta:

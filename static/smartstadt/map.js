@@ -134,7 +134,7 @@
       marker.bindPopup(popupContent(item, config.labels), { maxHeight: 280, minWidth: 220 });
       // Names next to the municipality markers, so that the map can be read without background tiles too.
       if (item.approximate) {
-        marker.bindTooltip(item.label.split(" (")[0], { permanent: true, direction: "right", offset: [14, 0], className: "atlas-label" });
+        marker.bindTooltip(text("span", item.label.split(" (")[0]), { permanent: true, direction: "right", offset: [14, 0], className: "atlas-label" });
       }
       marker.addTo(map);
       marker.getElement().setAttribute("aria-label", markerName(item, config.labels));
@@ -197,7 +197,8 @@
     }).addTo(map);
     marker.getElement().setAttribute("aria-label", container.dataset.label);
     marker.bindPopup(text("p", container.dataset.label, "atlas-popup__title"));
-    marker.bindTooltip(container.dataset.name || container.dataset.label, {
+    // Leaflet reads a string as HTML; a title such as "<img src=x onerror=…>" must stay text.
+    marker.bindTooltip(text("span", container.dataset.name || container.dataset.label), {
       permanent: true,
       direction: "right",
       offset: [14, 0],

@@ -87,7 +87,7 @@ def test_the_vectors_are_stored_and_a_new_engine_recomputes_nothing(demo_region,
     def refuse(*args, **kwargs):
         raise AssertionError("a new engine must load the stored vectors, not analyse texts again")
 
-    monkeypatch.setattr("smartstadt.analysis.text.terms", refuse)
+    monkeypatch.setattr("smartstadt.text.terms", refuse)
     monkeypatch.setattr("smartstadt.analysis.lexical.LexicalModel.fit", refuse)
     monkeypatch.setattr(indexing, "_models", {})  # the fitted vocabulary is read from the database, too
     fresh = Engine()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from smartstadt.api.errors import SERVER_ERROR
+from smartstadt.api.schemas import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from smartstadt.frameworks.models import Framework
 from smartstadt.frameworks.tests.factories import FrameworkFactory, TermFactory
 from smartstadt.inventory.models import PublicationState
@@ -227,7 +231,7 @@ def test_entry_filters_as_in_the_portal(client, tagged, params, expected):
 
 @pytest.mark.django_db
 def test_q_searches_the_full_text(client, tagged):
-    from smartstadt.inventory.search import index_entries
+    from smartstadt.search import index_entries
 
     index_entries([tagged["bus"], tagged["heat"]])
     page = get(client, "/api/entries", q="Echtzeitdaten", municipality="stadt-a")
@@ -304,6 +308,105 @@ def test_every_list_refuses_a_bad_limit(client, demo_region, path):
     response = client.get(path, {"limit": 1000})
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == "limit"
+
+
+ALL_LISTS = [*LISTS, "/api/processes", "/api/processes/{process}/ideas"]
+
+
+@pytest.fixture
+def list_paths(demo_region, personas):
+    """Every list of the API, the ideas of a published process among them."""
+    from smartstadt.participation.tests.factories import ProcessFactory
+
+    process = ProcessFactory(municipality=personas.municipality_a, slug="api-ideen")
+    return [path.format(process=process.slug) for path in ALL_LISTS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offset", ["9223372036854775808", "100000000000000000000", str(MAX_OFFSET + 1)])
+def test_every_list_refuses_a_huge_offset_in_json_naming_it(client, list_paths, offset):
+    # Once a database error (a 500 page in HTML): 2^63 overflows PostgreSQL's bigint, 10^20 already SQLite's.
+    for path in list_paths:
+        response = client.get(path, {"offset": offset})
+        assert response.status_code == 422, path
+        assert response["Content-Type"].startswith("application/json")
+        body = response.json()
+        assert body["errors"] == [
+            {"parameter": "offset", "location": "query", "message": "darf höchstens 1.000.000.000 sein"}
+        ]
+        assert "Parameter „offset“" in body["detail"]
+
+
+@pytest.mark.django_db
+def test_every_list_answers_the_largest_offset_with_an_empty_page(client, list_paths):
+    for path in list_paths:
+        page = get(client, path, offset=MAX_OFFSET, limit=MAX_LIMIT)
+        assert page["items"] == [], path
+
+
+@pytest.mark.django_db
+def test_empty_limit_and_offset_mean_their_defaults(client, list_paths):
+    # As the docs say for every parameter: an empty one counts as not set.
+    for path in list_paths:
+        assert get(client, f"{path}?limit=&offset=") == get(client, path), path
+    page = get(client, "/api/entries?limit=&offset=&kind=")
+    assert len(page["items"]) == min(DEFAULT_LIMIT, page["count"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/municipalities/a%00b", 404),
+        ("/api/organisations/a%00b/c", 404),
+        ("/api/entries/a%00b/c", 404),
+        ("/api/frameworks/a%00b", 404),
+        ("/api/processes/a%00b", 404),
+        ("/api/processes/a%00b/ideas", 404),
+        ("/api/municipalities/Stadt%20A", 404),
+        ("/api/municipalities?state=a%00b", 422),
+        ("/api/entries?q=a%00b", 200),
+    ],
+)
+def test_control_characters_never_reach_the_database(demo_region, path, status):
+    # PostgreSQL refuses NUL in a query (a 500 once): a path that is no URL name is not found, a filter refuses it.
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_unknown_api_address_answers_json_404(client):
+    response = client.get("/api/gibt-es-nicht")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Nicht gefunden"}
+    assert "application/json" not in client.get("/gibt-es-nicht/")["Content-Type"]  # the portal's page
+
+
+@pytest.mark.django_db
+def test_unexpected_error_answers_json_500_and_is_logged(demo_region, monkeypatch, caplog):
+    from smartstadt.api import frameworks
+
+    def broken() -> None:
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(frameworks, "framework_list", broken)
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = Client(raise_request_exception=False).get("/api/frameworks")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": SERVER_ERROR}
+    assert any(record.exc_info and "kaputt" in str(record.exc_info[1]) for record in caplog.records)
+
+
+def test_project_error_handlers_answer_json_under_api_only(rf):
+    from smartstadt.api.errors import page_not_found, server_error
+
+    for handler in (server_error, lambda request: page_not_found(request, Http404())):
+        api_answer = handler(rf.get("/api/kommunen"))
+        assert api_answer["Content-Type"].startswith("application/json")
+        assert "detail" in json.loads(api_answer.content)
+    assert not server_error(rf.get("/kommunen/"))["Content-Type"].startswith("application/json")
 
 
 # --- Query budgets --------------------------------------------------------------------------------------------------

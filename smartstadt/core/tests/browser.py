@@ -1,7 +1,9 @@
 """Browser harness: Playwright driving Debian's Chromium, with axe-core on every page a test visits.
 
-Tests navigate through ``BrowserPage`` (``open``, ``click_to``, ``submit``); each of these waits for the new page
-and runs axe-core on it, failing on any WCAG 2.1 A/AA violation. A page that loads any other way (a raw click
+Tests navigate through ``BrowserPage`` (``open``, ``click_to``, ``press_to``); each of these waits for the new page
+and runs axe-core on it, failing on any WCAG 2.1 A/AA violation, and the layout check at a desktop's and a phone's
+width (``LAYOUT_WIDTHS``, ``layout_check.js``): no sideways scrolling, no overlapping links, buttons, fields or
+labels, no form control of absurd size. A page that loads any other way (a raw click
 that navigates) is noticed at the end of the test and fails it, so no visited page goes unchecked. Console
 errors, e.g. a Content-Security-Policy violation, fail the test too.
 """
@@ -28,6 +30,10 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+LAYOUT_SOURCE = Path(__file__).with_name("layout_check.js")
+# Every checked page is laid out at these widths: a desktop and a small phone.
+LAYOUT_WIDTHS = (1280, 375)
+LAYOUT_FINDINGS_SHOWN = 12
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "test-screenshots"
 # The demo region as serialised once per session (conftest.django_db_setup), to restore after a flush.
 DEMO_SNAPSHOT: dict[str, str] = {}
@@ -47,6 +53,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 class AccessibilityViolationError(AssertionError):
+    pass
+
+
+class LayoutError(AssertionError):
     pass
 
 
@@ -101,7 +111,39 @@ class BrowserPage:
         self.check()
 
     def check(self) -> None:
-        """Run axe-core on the current state of the page (also after htmx swapped a part of it)."""
+        """Run axe-core and the layout check on the current state of the page (also after an htmx swap)."""
+        self.check_accessibility()
+        self.check_layout()
+
+    def check_layout(self) -> None:
+        """Fail when the page, at any of ``LAYOUT_WIDTHS``, scrolls sideways, has overlapping interactive
+        elements or labels, or draws a form control with zero or absurd size."""
+        viewport = self.page.viewport_size
+        findings: dict[int, list[str]] = {}
+        try:
+            for width in LAYOUT_WIDTHS:
+                self.page.set_viewport_size({"width": width, "height": viewport["height"]})
+                found = self.page.evaluate(LAYOUT_SOURCE.read_text(encoding="utf-8"))
+                if found:
+                    findings[width] = found
+                    self._screenshot(f"layout-{width}")
+        finally:
+            self.page.set_viewport_size(viewport)
+        if findings:
+            lines = []
+            for width, found in findings.items():
+                lines += [f"  bei {width} px: {finding}" for finding in found[:LAYOUT_FINDINGS_SHOWN]]
+                if len(found) > LAYOUT_FINDINGS_SHOWN:
+                    lines.append(f"  bei {width} px: … und {len(found) - LAYOUT_FINDINGS_SHOWN} weitere")
+            raise LayoutError(f"Layout-Fehler auf {self.page.url}:\n" + "\n".join(lines))
+
+    def _screenshot(self, suffix: str) -> None:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        name = "".join(c if c.isalnum() else "_" for c in self.page.url)[-80:]
+        self.page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{suffix}.png"), full_page=True)
+
+    def check_accessibility(self) -> None:
+        """Run axe-core on the current state of the page."""
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE_SOURCE.read_text(encoding="utf-8") + "\n;undefined")
         violations = self.page.evaluate(
@@ -116,9 +158,7 @@ class BrowserPage:
         )
         self.checked.append(self.page.url)
         if violations:
-            SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-            name = "".join(c if c.isalnum() else "_" for c in self.page.url)[-80:]
-            self.page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+            self._screenshot("axe")
             raise AccessibilityViolationError(
                 f"axe-core meldet {len(violations)} Verstöße auf {self.page.url}:\n"
                 + json.dumps(violations, indent=2, ensure_ascii=False)

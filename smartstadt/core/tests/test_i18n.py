@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 
@@ -27,3 +31,26 @@ def test_language_switch_works_without_javascript(client):
 def test_unknown_language_falls_back_to_german(client):
     client.cookies["smartstadt_language"] = "fr"
     assert client.get("/")["Content-Language"] == "de"
+
+
+def test_the_language_cookie_is_secure_and_same_site_in_production():
+    """The production settings (DEBUG off, so HTTPS on) mark the cookie like the session cookie."""
+    env = {**{k: v for k, v in os.environ.items() if k != "HTTPS"}, "DEBUG": "0"}
+    code = "from django.conf import settings; print(settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SAMESITE)"
+    out = subprocess.run(  # noqa: S603 - our own interpreter with fixed code
+        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["True", "Lax"]
+
+
+@pytest.mark.django_db
+def test_the_switch_sets_the_cookie_with_those_flags(client, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    response = client.post("/sprache/", {"language": "en", "next": "/"})
+    cookie = response.cookies["smartstadt_language"]
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"

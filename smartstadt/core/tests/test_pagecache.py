@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -164,14 +164,17 @@ def test_a_bump_of_the_generation_gives_new_pages_with_query_parameters() -> Non
 def test_the_timeout_is_the_views_own(monkeypatch: pytest.MonkeyPatch) -> None:
     cache.clear()
     timeouts: list[Any] = []
-    original = cache.set
+    # Patched on the backend itself, not on the proxy: the settings fixture may replace the backend before the
+    # patch is undone.
+    backend = caches["default"]
+    original = backend.set
 
     def recording_set(key: str, value: Any, timeout: Any = None, **kwargs: Any) -> Any:
         if key.startswith("pagecache:"):
             timeouts.append(timeout)
         return original(key, value, timeout, **kwargs)
 
-    monkeypatch.setattr(cache, "set", recording_set)
+    monkeypatch.setattr(backend, "set", recording_set)
     short, _calls = _counting_view(query=("sort",), timeout=7)
     default, _calls = _counting_view()
     _get(short, "?sort=a")

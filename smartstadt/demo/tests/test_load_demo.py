@@ -115,3 +115,22 @@ def test_show_demo_logins_prints_the_accounts(demo_region, capsys):
     assert "team-oberhausen" in output
     assert "smartstadt-demo" in output
     assert "http://127.0.0.1:8000/admin/" in output
+
+
+def test_the_loader_finds_every_apps_demo_module_by_itself() -> None:
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    from smartstadt.demo.loader import demo_steps
+
+    steps = list(demo_steps())
+    with_demo = {config.name for config in apps.get_app_configs() if module_has_submodule(config.module, "demo")}
+    assert {step.run.__module__.removesuffix(".demo") for step in steps} == with_demo
+    orders = [_order_of(step) for step in steps]
+    assert orders == sorted(orders)  # in the order the steps declare
+
+
+def _order_of(step: object) -> int:
+    from smartstadt.demo.loader import _STEPS
+
+    return next(order for order, registered in _STEPS if registered is step)

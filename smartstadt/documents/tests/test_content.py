@@ -70,3 +70,17 @@ def test_demo_strategy_has_the_inventory_figures_and_masterplan_boxes():
     assert len(doc.measures) >= 10
     assert [box.label for box in doc.measures[0].topics][-1] == "Smart City Oberhausen"
     assert len(doc.measures[0].topics) == 5
+
+
+def test_entry_status_reads_as_on_the_pages_and_in_spreadsheets() -> None:
+    # One table of status labels: the model's choices, in German even when the reader chose English.
+    from django.utils import translation
+
+    from smartstadt.documents import wording
+    from smartstadt.documents.kit import german
+    from smartstadt.inventory.models import EntryStatus
+
+    with translation.override("en"):
+        assert wording.entry_status("running") == "läuft" == german(EntryStatus.RUNNING.label)
+        assert wording.entry_status("stopped") == "gestoppt"
+        assert wording.entry_status("no-such-status") == "no-such-status"

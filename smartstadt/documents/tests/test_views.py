@@ -9,6 +9,7 @@ from smartstadt.core.permissions import System
 from smartstadt.documents import tasks, word
 from smartstadt.documents.models import RenderedDocument, RenderStatus
 from smartstadt.documents.services import document_request
+from smartstadt.participation.tests.factories import ProcessFactory
 from smartstadt.strategy.services import strategy_set_published, version_freeze
 
 
@@ -72,6 +73,24 @@ def test_anybody_gets_a_frozen_version_of_a_published_strategy(
     # the working state of a published strategy stays the team's
     assert _post(client, strategy_a).status_code == 400
     assert RenderedDocument.objects.count() == 1
+
+
+def test_an_internal_frozen_version_of_a_published_strategy_stays_the_teams(strategy_a, client_as, personas):
+    strategy_set_published(actor=System("Test"), strategy=strategy_a, published=True)
+    internal = version_freeze(actor=System("Test"), strategy=strategy_a, label="Entwurf 1")
+    document = document_request(
+        actor=personas.team_a, strategy=strategy_a, kind="strategy", format="html", version=internal
+    )
+    client = client_as("anonymous")
+    page = client.get(reverse("documents:list", args=[strategy_a.pk])).content.decode()
+    assert "Entwurf 1" not in page
+    assert _post(client, strategy_a, source=str(internal.number)).status_code == 403
+    assert client.get(document.get_absolute_url()).status_code == 404
+    assert client.get(document.get_download_url()).status_code == 404
+    assert RenderedDocument.objects.count() == 1
+    # Once a published participation process puts it up for comment, the team has made it public.
+    ProcessFactory(municipality=personas.municipality_a, strategy=strategy_a, draft_version=internal)
+    assert client.get(document.get_absolute_url()).status_code == 200
 
 
 def test_bad_choice_names_the_field(strategy_a, client_as):

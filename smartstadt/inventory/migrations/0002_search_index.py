@@ -5,13 +5,13 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    from smartstadt.inventory.search import install_index_structures
+    from smartstadt.search.index import install_index_structures
 
     install_index_structures(schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):
-    from smartstadt.inventory.search import drop_index_structures
+    from smartstadt.search.index import drop_index_structures
 
     drop_index_structures(schema_editor.connection)
 

@@ -21,9 +21,10 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import timezone
 
+from smartstadt import search
 from smartstadt.core.models import ChangeRecord
 from smartstadt.core.permissions import System
-from smartstadt.inventory import effects, merging, search, services, spreadsheets
+from smartstadt.inventory import effects, merging, services, spreadsheets
 from smartstadt.inventory.models import Entry, PublicationState
 from smartstadt.inventory.tests.spreadsheet_helpers import xlsx
 from smartstadt.regions.models import District

@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from smartstadt import search
 from smartstadt.analysis.engine import get_engine
 from smartstadt.core.models import ChangeRecord
 from smartstadt.core.tests.factories import UserFactory
 from smartstadt.frameworks.models import Term
-from smartstadt.inventory import merging, search
+from smartstadt.inventory import merging
 from smartstadt.inventory.models import Entry, EntryRedirect, PublicationState
 from smartstadt.inventory.services import entry_create
 from smartstadt.inventory.tests.factories import EntryFactory

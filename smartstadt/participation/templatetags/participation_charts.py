@@ -1,66 +1,22 @@
-"""Bar charts as inline SVG built on the server: no chart library, no JavaScript, no style attributes (CSP).
-
-The geometry is plain numbers in SVG attributes; the page shows the same figures in a table beside each chart.
-"""
+"""The survey results' bar charts on the page: the documents kit's one chart maker, with a label line above
+each bar so that long answer options fit on a phone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from smartstadt.documents.kit.charts import bar_chart
 
 register = template.Library()
 
-WIDTH = 600
-BAR_HEIGHT = 18
-ROW_HEIGHT = 44  # a label line above each bar
-LABEL_CHARS = 80
-
-
-@dataclass
-class Bar:
-    label: str
-    value: str
-    y: int
-    text_y: int
-    width: int
-    value_x: int
-    value_y: int
-
-
-@dataclass
-class Chart:
-    width: int
-    height: int
-    bar_height: int
-    bars: list[Bar]
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
-
 
 @register.simple_tag
-def bar_chart(result: Any) -> Chart:
-    """One horizontal bar per result row, scaled to the largest value; the number stands at the bar's end."""
-    rows = list(result.rows)
-    largest = max((row.value for row in rows), default=0) or 1
-    usable = WIDTH - 60
-    bars = []
-    for index, row in enumerate(rows):
-        top = index * ROW_HEIGHT
-        width = round(usable * max(row.value, 0) / largest)
-        label = row.label if len(row.label) <= LABEL_CHARS else row.label[: LABEL_CHARS - 1] + "…"
-        bars.append(
-            Bar(
-                label=label,
-                value=_number(row.value),
-                y=top + 20,
-                text_y=top + 14,
-                width=max(width, 1),
-                value_x=width + 6,
-                value_y=top + 34,
-            )
-        )
-    return Chart(width=WIDTH, height=max(len(rows) * ROW_HEIGHT, ROW_HEIGHT), bar_height=BAR_HEIGHT, bars=bars)
+def survey_chart(result: Any) -> SafeString:
+    """The chart of one question's result rows (the same figures stand in the table below it)."""
+    title = _("Bar chart: %(question)s (the same numbers are in the table below)") % {"question": result.question.text}
+    rows = [(row.label, row.value) for row in result.rows]
+    return bar_chart(title, rows, layout="above", title_id=f"chart-title-{result.question.pk}")

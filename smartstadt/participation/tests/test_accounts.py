@@ -55,7 +55,10 @@ def test_registration_sends_a_confirmation_link_that_activates_once(
     match = CONFIRM.search(message.body)
     assert match, message.body
     # Not yet confirmed: signing in fails.
-    assert not client.login(username="radlerin@example.org", password=FORM["password"])
+    # (Through the login page: the login throttling needs the request that client.login() does not pass.)
+    refused = client.post(reverse("login"), {"username": "radlerin@example.org", "password": FORM["password"]})
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in client.session
     confirmed = client.get(match.group(1))
     assert confirmed.status_code == 302
     user.refresh_from_db()
@@ -86,11 +89,27 @@ def test_registration_honeypot_and_rate_limit(db: Any, django_capture_on_commit_
     assert not User.objects.filter(email="b@example.org").exists()
 
 
-def test_duplicate_e_mail_is_refused(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_a_known_e_mail_answers_like_a_new_one_and_tells_the_owner(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    new = _register(Client(), django_capture_on_commit_callbacks, email="neu@example.org")
     assert _register(Client(), django_capture_on_commit_callbacks).status_code == 302
-    response = _register(Client(), django_capture_on_commit_callbacks, email="radlerin@example.org")
-    assert response.status_code == 400
-    assert 'href="#id_email"' in response.content.decode()
+    mail.outbox.clear()
+    # Not confirmed yet: the owner gets the confirmation link again.
+    _register(Client(), django_capture_on_commit_callbacks, email="radlerin@example.org")
+    [again_confirm] = mail.outbox
+    assert CONFIRM.search(again_confirm.body)
+    User.objects.filter(email="radlerin@example.org").update(is_active=True)
+    mail.outbox.clear()
+    again = _register(Client(), django_capture_on_commit_callbacks, email="radlerin@example.org")
+    # The same answer as for an address without an account: the form reveals nobody's account.
+    assert (again.status_code, again["Location"]) == (new.status_code, new["Location"])
+    assert User.objects.filter(email="radlerin@example.org").count() == 1
+    [sent] = mail.outbox
+    assert sent.to == ["radlerin@example.org"]
+    assert "/anmelden/" in sent.body
+    assert "/passwort-vergessen/" in sent.body
+    assert not CONFIRM.search(sent.body)
 
 
 def test_signed_in_users_are_sent_to_their_data(client_as: ClientAs) -> None:
@@ -142,7 +161,15 @@ def test_deletion_keeps_contributions_anonymised(client_as: ClientAs, personas: 
     # Without ticking the box nothing happens.
     assert client.post(reverse("participation:account_delete")).status_code == 302
     assert User.objects.filter(pk=citizen.pk).exists()
-    response = client.post(reverse("participation:account_delete"), {"confirm": "yes"})
+    # Nor without the password: an open session alone cannot delete the account.
+    for password in ("", "falsch-geraten-123"):
+        refused = client.post(reverse("participation:account_delete"), {"confirm": "yes", "password": password})
+        assert refused.status_code == 400
+        assert "Passwort ist nicht korrekt" in refused.content.decode()
+    assert User.objects.filter(pk=citizen.pk).exists()
+    response = client.post(
+        reverse("participation:account_delete"), {"confirm": "yes", "password": "korrekt-pferd-batterie"}
+    )
     assert response.status_code == 302
     assert not User.objects.filter(pk=citizen.pk).exists()
     assert not ParticipantProfile.objects.filter(user_id=citizen.pk).exists()

@@ -13,7 +13,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from smartstadt.core.permissions import System
 from smartstadt.core.tests.factories import UserFactory
+from smartstadt.documents.models import RenderedDocument, RenderStatus
+from smartstadt.documents.services import report_request
 from smartstadt.participation.models import (
     AgeGroup,
     IdeaStatus,
@@ -240,21 +243,73 @@ def test_report_page_sends_anonymous_visitors_to_the_login(filled: Process, clie
     [
         ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
         ("html", "text/html; charset=utf-8", "inline"),
+        ("pdf", "application/pdf", "attachment"),
     ],
 )
 def test_download_in_each_format(
-    filled: Process, client_as: Any, fmt: str, content_type: str, disposition: str
+    filled: Process,
+    client_as: Any,
+    fmt: str,
+    content_type: str,
+    disposition: str,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    response = client_as("team_a").get(f"/arbeitsbereich/beteiligung/{filled.slug}/bericht/beteiligungsbericht.{fmt}")
-    assert response.status_code == 200
-    assert response["Content-Type"] == content_type
-    assert response["Content-Disposition"].startswith(disposition)
+    # The report's address starts a rendering in the documents' worker and shows its progress, then the file.
+    client = client_as("team_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/arbeitsbereich/beteiligung/{filled.slug}/bericht/beteiligungsbericht.{fmt}")
+    document = RenderedDocument.objects.get(process=filled)
+    assert response.status_code == 302
+    assert response["Location"] == f"/arbeitsbereich/beteiligung/{filled.slug}/bericht/{document.pk}/"
+    assert (document.kind, document.format, document.status) == ("participation", fmt, RenderStatus.DONE)
+    assert document.strategy is None
+    assert document.file.name.endswith(f"beteiligungsbericht-ideen-a.{fmt}")
+    assert (document.page_count is not None) == (fmt == "pdf")
+    page = client.get(response["Location"]).content.decode()
+    assert document.get_download_url() in page
+    assert (
+        document.get_download_url()
+        in client.get(f"/arbeitsbereich/beteiligung/{filled.slug}/bericht/").content.decode()
+    )
+    download = client.get(document.get_download_url())
+    assert download.status_code == 200
+    assert download["Content-Type"] == content_type
+    assert download["Content-Disposition"].startswith(disposition)
+    content = b"".join(download.streaming_content)
+    if fmt == "html":
+        assert "Luftmessung an Schulen" in content.decode()
+        assert download["Content-Security-Policy"].startswith("default-src 'none'")
 
 
-def test_download_forbidden_for_another_team_and_unknown_format(filled: Process, client_as: Any) -> None:
+def test_progress_while_rendering_and_one_rendering_at_a_time(filled: Process, client_as: Any) -> None:
+    # Without running the worker (no on-commit callbacks): the page polls the progress, a second request for
+    # the same format gets the same rendering.
+    client = client_as("team_a")
+    path = f"/arbeitsbereich/beteiligung/{filled.slug}/bericht/beteiligungsbericht.pdf"
+    first, second = client.get(path), client.get(path)
+    document = RenderedDocument.objects.get(process=filled)
+    assert first["Location"] == second["Location"] == document.get_absolute_url()
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "<progress" in page
+    assert 'hx-trigger="every 1s"' in page
+    fragment = client.get(f"{document.get_absolute_url()}?partial=progress", headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<div id="document-progress"')
+    assert client.get(document.get_download_url()).status_code == 404  # not ready yet
+
+
+def test_download_forbidden_for_another_team_and_unknown_format(
+    filled: Process, client_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     path = f"/arbeitsbereich/beteiligung/{filled.slug}/bericht/beteiligungsbericht"
     assert client_as("team_b").get(f"{path}.pdf").status_code == 403
     assert client_as("team_a").get(f"{path}.odt").status_code == 404
+    assert not RenderedDocument.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        document = report_request(actor=System("Test"), process=filled, format="html")
+    for who in ("team_b", "moderator_a", "citizen"):
+        assert client_as(who).get(document.get_absolute_url()).status_code == 403
+        assert client_as(who).get(document.get_download_url()).status_code == 403
+    assert client_as("anonymous").get(document.get_download_url()).status_code == 302  # to the login
 
 
 def test_team_area_links_to_the_report(filled: Process, client_as: Any) -> None:

@@ -242,8 +242,37 @@ def test_support_flood_is_refused_in_the_support_box(client_as: ClientAs, proces
     url = _url("support", process, idea.pk)
     client.post(url, {"action": "support"}, HTTP_HX_REQUEST="true")
     response = client.post(url, {"action": "withdraw"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
+    assert response.status_code == 429
     body = response.content.decode()
     assert 'role="status"' in body
+    assert "Bitte warten Sie 1 Minute und" in body  # singular, not "1 Minuten"
     assert 'value="withdraw"' in body  # still supported: the withdrawal was refused
     assert Idea.objects.get(pk=idea.pk).support_count == 1
+
+
+def test_support_flood_without_javascript_answers_429(client_as: ClientAs, process: Process, settings: Any) -> None:
+    settings.PARTICIPATION_RATE_LIMITS = {"support": services.RateLimit(1, 120)}
+    idea = IdeaFactory(process=process)
+    client = client_as("citizen")
+    url = _url("support", process, idea.pk)
+    assert client.post(url, {"action": "support"}).status_code == 302
+    response = client.post(url, {"action": "withdraw"})
+    assert response.status_code == 429
+    assert "Bitte warten Sie 2 Minuten und" in response.content.decode()
+    assert Idea.objects.get(pk=idea.pk).support_count == 1
+
+
+def test_support_of_an_idea_hidden_later_can_be_withdrawn(client_as: ClientAs, personas: Any, process: Process) -> None:
+    idea = IdeaFactory(process=process)
+    services.idea_support(actor=personas.citizen, idea=idea)
+    services.contribution_hide(actor=personas.team_a, target=idea, reason="Beleidigend")
+    client = client_as("citizen")
+    assert client.get(idea.get_absolute_url()).status_code == 404
+    url = _url("support", process, idea.pk)
+    # Supporting it again is not possible, and nobody else can reach it.
+    assert client.post(url, {"action": "support"}).status_code == 404
+    assert client_as("team_b").post(url, {"action": "withdraw"}).status_code == 404
+    response = client.post(url, {"action": "withdraw"})
+    assert response.status_code == 302
+    assert not Support.objects.filter(idea=idea, user=personas.citizen).exists()
+    assert Idea.objects.get(pk=idea.pk).support_count == 0

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.simple_tag
 def map_settings() -> dict[str, Any]:
-    from smartstadt.inventory.selectors import EntryFilters
     from smartstadt.portal.atlas import map_config
+    from smartstadt.search.filters import EntryFilters
 
     return map_config(EntryFilters())

@@ -15,10 +15,10 @@ from smartstadt.demo.loader import read_yaml
 from smartstadt.frameworks.models import Term
 from smartstadt.inventory.atlas import map_data, network_graph
 from smartstadt.inventory.models import Entry, PublicationState
-from smartstadt.inventory.selectors import EntryFilters
 from smartstadt.inventory.tests.factories import EntryFactory
 from smartstadt.regions.models import Municipality, Organisation, OrganisationKind
 from smartstadt.regions.tests.factories import DistrictFactory, MunicipalityFactory, OrganisationFactory
+from smartstadt.search.filters import EntryFilters
 
 SQUARE = {
     "type": "Polygon",
@@ -321,7 +321,7 @@ def test_entry_page_shows_its_place_on_a_map(client, demo_region):
 def test_capped_map_still_tells_how_many_entries_match(demo_region):
     from smartstadt.inventory.atlas import map_data
     from smartstadt.inventory.models import Entry
-    from smartstadt.inventory.selectors import EntryFilters
+    from smartstadt.search.filters import EntryFilters
 
     data = map_data(filters=EntryFilters(), limit=5)
     assert data.capped

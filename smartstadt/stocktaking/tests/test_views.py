@@ -147,11 +147,26 @@ def test_unknown_expired_revoked_and_closed_links_look_the_same(campaign, invita
 
 
 @pytest.mark.django_db
-def test_many_wrong_links_are_slowed_down(token):
+def test_many_wrong_links_are_slowed_down_but_a_working_link_still_opens(token):
     client = Client()
     for number in range(MISS_LIMIT):
         assert client.get(f"/bestandsaufnahme/falsch{number:040d}/").status_code == 404
-    assert client.get(f"/bestandsaufnahme/{token}/").status_code == 429
+    assert client.get("/bestandsaufnahme/falsch-noch-einmal-0000000000000000000000000/").status_code == 429
+    # A colleague behind the same address (one office, one NAT) is not locked out by someone else's misses.
+    assert Client().get(f"/bestandsaufnahme/{token}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_misses_count_per_forwarded_address(token, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    scanner = Client(HTTP_X_FORWARDED_FOR="192.0.2.1")
+    neighbour = Client(HTTP_X_FORWARDED_FOR="192.0.2.2")
+    for number in range(MISS_LIMIT):
+        assert scanner.get(f"/bestandsaufnahme/falsch{number:040d}/").status_code == 404
+    assert scanner.get(f"/bestandsaufnahme/falsch{MISS_LIMIT:040d}/").status_code == 429
+    # All requests come from the proxy's REMOTE_ADDR; the neighbour's own misses are not the scanner's.
+    assert neighbour.get(f"/bestandsaufnahme/falsch{0:040d}/").status_code == 404
+    assert neighbour.get(f"/bestandsaufnahme/{token}/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -7,8 +7,11 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from smartstadt.core import filecache
 
 
 def worker_command() -> list[str]:
@@ -38,6 +41,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # A SIGTERM (systemd, timeout, docker stop) ends the server like Ctrl+C, so the worker is stopped too.
         signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
+        if filecache.configured():
+            # The embedded profile's cache outlives the processes: drop pages an earlier run rendered with
+            # templates or code that may have changed since. (Redis in production also holds the sessions.)
+            cache.clear()
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(worker_command())  # noqa: S603  (our own manage.py)

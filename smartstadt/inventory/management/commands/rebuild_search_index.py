@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from smartstadt.inventory.search import rebuild_index
+from smartstadt.search import rebuild_index
 
 
 class Command(BaseCommand):

@@ -1,9 +1,10 @@
 """German full-text search over inventory entries and organisations, with the same results on SQLite and PostgreSQL.
 
-The German text processing (stemming, umlauts, compound words) happens in Python (:mod:`.german`); the
-databases only store and look up the resulting tokens, so both find the same records in the same order:
+The German text processing (stemming, umlauts, compound words) happens in Python (:mod:`smartstadt.text.stems`);
+the databases only store and look up the resulting tokens, so both find the same records in the same order:
 
-* :class:`~.models.EntrySearchDocument` / :class:`~.models.OrganisationSearchDocument` hold the tokens of a
+* :class:`~smartstadt.inventory.models.EntrySearchDocument` / ``OrganisationSearchDocument`` (inventory's tables,
+  beside the records they index) hold the tokens of a
   record's title and of the rest of its text (organisation names, municipality, districts, tags …).
 * SQLite: an FTS5 table over these rows (external content, kept in step by triggers).
   PostgreSQL: a generated ``tsvector`` column (title weight A, rest weight B; lexemes taken as they are, no
@@ -39,10 +40,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import translation
 
 from smartstadt.core import generations
+from smartstadt.inventory.models import Entry, EntrySearchDocument, OrganisationSearchDocument
 from smartstadt.regions.models import Organisation
-
-from . import german
-from .models import Entry, EntrySearchDocument, OrganisationSearchDocument
+from smartstadt.text import QueryWord, document_tokens, query_words
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -175,7 +175,7 @@ def entry_document(entry: Entry) -> tuple[str, str]:
     texts += [district.name for district in entry.districts.all()]
     texts += [term.label for term in entry.terms.all()]
     texts += [str(source) for source in entry.funding_sources or [] if isinstance(source, str)]
-    return _join(german.document_tokens(entry.title)), _join(german.document_tokens(*texts))
+    return _join(document_tokens(entry.title)), _join(document_tokens(*texts))
 
 
 def organisation_document(organisation: Organisation) -> tuple[str, str]:
@@ -184,8 +184,8 @@ def organisation_document(organisation: Organisation) -> tuple[str, str]:
     texts = [organisation.description, organisation.municipality.name, kind]
     texts += [term.label for term in organisation.competences.all()]
     return (
-        _join(german.document_tokens(organisation.name, organisation.short_name)),
-        _join(german.document_tokens(*texts)),
+        _join(document_tokens(organisation.name, organisation.short_name)),
+        _join(document_tokens(*texts)),
     )
 
 
@@ -348,7 +348,7 @@ class CompiledQuery:
     text: str
     index: Index
     vendor: str
-    words: tuple[german.QueryWord, ...] = ()
+    words: tuple[QueryWord, ...] = ()
     # per word: (token, weight) alternatives; empty when the word occurs nowhere
     alternatives: tuple[tuple[tuple[str, float], ...], ...] = ()
     documents: int = 0
@@ -498,7 +498,7 @@ def compile_query(text: str, index: Index = ENTRIES) -> CompiledQuery:
     """Analyse a query and look up how often its tokens occur (one database query)."""
     vendor = default_connection.vendor
     _syntax(vendor)
-    words = tuple(german.query_words(text or "")[:MAX_QUERY_WORDS])
+    words = tuple(query_words(text or "")[:MAX_QUERY_WORDS])
     if not words:
         return CompiledQuery(text=text, index=index, vendor=vendor)
     tokens = list(dict.fromkeys(token for word in words for token in word.tokens))

@@ -12,11 +12,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from smartstadt import search
 from smartstadt.core.permissions import System
 from smartstadt.frameworks.models import Term
-from smartstadt.inventory import german, search, services
+from smartstadt.inventory import services
 from smartstadt.inventory.models import EntrySearchDocument
-from smartstadt.inventory.selectors import EntryFilters, entry_search
+from smartstadt.search.filters import EntryFilters
+from smartstadt.search.selectors import entry_search
 
 
 def titles(query: str, **filters: str) -> list[str]:
@@ -29,38 +31,6 @@ def page(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
-
-
-# --- German text processing --------------------------------------------------------------------------
-
-
-def test_umlauts_and_their_spelled_out_forms_are_the_same_word():
-    for typed, spelled in [
-        ("Bürgerbeteiligung", "Buergerbeteiligung"),
-        ("Straßenbeleuchtung", "Strassenbeleuchtung"),
-        ("Mülheim", "Muelheim"),
-        ("Ladesäule", "Ladesaeule"),
-    ]:
-        assert german.query_words(typed) == [
-            german.QueryWord(text=typed, stem=word.stem, parts=word.parts) for word in german.query_words(spelled)
-        ]
-
-
-def test_inflected_forms_share_a_stem_and_compounds_yield_their_parts():
-    assert german.stem("ladesäulen") == german.stem("ladesäule") == "ladesaul"
-    assert german.stem("beteiligungen") == german.stem("beteiligung")
-    tokens = german.document_tokens("Ladesäulen und Ladeinfrastruktur")
-    assert {"ladesaul", "lad", "saul", "ladeinfrastruktur", "infrastruktur"} <= set(tokens)
-    assert "und" not in tokens  # stop words are not indexed
-    (word,) = german.query_words("Ladesäule")
-    assert word.stem == "ladesaul"
-    assert set(word.parts) == {"lad", "saul"}
-
-
-def test_only_confident_splits_count():
-    assert german.compound_parts("digitaler") == ()  # not "Digi|taler"
-    assert german.compound_parts("oberhausen") == ()  # not "Ober|hausen"
-    assert german.compound_parts("zwilling") == ()
 
 
 # --- The real measures of the demo data ----------------------------------------------------------------

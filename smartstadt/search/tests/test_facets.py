@@ -6,22 +6,17 @@ related entries with the tag overlap counted in SQL; the API's list for visitors
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.test import Client
 
-from smartstadt.inventory import facets, german, services
+from smartstadt.inventory import services
 from smartstadt.inventory.models import Entry, EntryStatus
-from smartstadt.inventory.selectors import (
-    EntryFilters,
-    entry_list,
-    entry_search,
-    published_entry_keys,
-    related_entries,
-)
+from smartstadt.inventory.selectors import entry_list, related_entries
+from smartstadt.search import facets
+from smartstadt.search.filters import EntryFilters
+from smartstadt.search.selectors import entry_search, published_entry_keys
 
 FILTER_SETS = [
     {},
@@ -131,26 +126,3 @@ def test_the_index_follows_publication_and_renamed_titles(demo_region, personas)
     renamed = facets.current(max_age=60)
     assert renamed.keys == by_title()
     assert facets.current(max_age=0) is not renamed  # too old: built anew
-
-
-def test_the_stemmer_is_not_shared_by_threads():
-    words = [
-        f"{stem}{ending}{number}" for number in range(300) for stem in ("lade", "bürger") for ending in ("n", "ung")
-    ]
-    expected = {word: german._stemmer().stemWord(word) for word in words}
-    wrong: list[str] = []
-
-    def stem_all() -> None:
-        for word in words:
-            try:
-                if german._stemmer().stemWord(word) != expected[word]:
-                    wrong.append(word)
-            except IndexError:
-                wrong.append(word)
-
-    threads = [threading.Thread(target=stem_all) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert wrong == []

@@ -1,16 +1,15 @@
-"""German text as terms for the lexical layer: lemmas, compound parts, no stop words.
+"""The analysis's terms: lemmas, compound parts, no stop words and no generic words.
 
 A text becomes a list of :class:`Term` (with repetitions, so term frequencies count):
 
-* every word (letters and digits, hyphens split: "Smart-City-Strategie" → Smart, City, Strategie) that is not a
-  stop word becomes its lemma (simplemma: "Ladesäulen" → "Ladesäule", "digitalen" → "digital");
+* every word (:data:`.words.WORD`) that is not a stop word becomes its lemma (simplemma: "Ladesäulen" →
+  "Ladesäule", "digitalen" → "digital");
 * the parts of a compound noun are added as terms of their own, lemmatised too ("Quartiersbüros" → "Quartier",
-  "Büro"): CharSplit from :mod:`smartstadt.inventory.german`, the same splitter the full-text search uses. In
-  documents only capitalised words (nouns) are split; a free-text query splits every word (people type in lower
-  case);
-* a term's key is its lemma folded to lower case with umlauts spelled out ("Bürger" and "Buerger" → "buerger"),
-  its label the lemma as written ("Bürger"): keys are what vectors are made of, labels what a person reads
-  ("Gemeinsam: Beteiligung, Quartier").
+  "Büro"): the splitter of :mod:`.compounds`, the same the full-text search uses. In documents only capitalised
+  words (nouns) are split; a free-text query splits every word (people type in lower case);
+* a term's key is its lemma folded (:func:`.words.fold`: "Bürger" and "Buerger" → "buerger"), its label the
+  lemma as written ("Bürger"): keys are what vectors are made of, labels what a person reads ("Gemeinsam:
+  Beteiligung, Quartier").
 
 Everything here is a pure function of the text, cached per word: the same word costs one dictionary look-up the
 second time, which makes indexing 100,000 entries a matter of seconds.
@@ -21,123 +20,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import simplemma
-from charsplit_fst import Splitter
 
-from smartstadt.inventory import german
+from .compounds import MIN_COMPOUND_LENGTH, lemma_parts
+from .words import STOP_WORDS, WORD, fold, is_stop_key
 
-WORD = re.compile(r"[^\W_]+")
 MIN_WORD_LENGTH = 2
 MIN_PART_LENGTH = 4
-# A compound's parts are split again only when they are long ("Regenwasser" → "Regen", "Wasser"); shorter ones
-# give nonsense ("Plattform" → "Platt", "Form").
-NESTED_SPLIT_LENGTH = 10
-
-# Words that say nothing about what a project is about: they are in every other entry of a smart-city inventory
-# ("Projekt", "Stadt", "smart"), or they are the grammar of project descriptions ("sollen", "ermöglichen").
-DOMAIN_STOP_WORDS = frozenset(
-    [
-        "projekt",
-        "projekte",
-        "vorhaben",
-        "maßnahme",
-        "massnahme",
-        "stadt",
-        "städte",
-        "staedte",
-        "kommune",
-        "kommunen",
-        "gemeinde",
-        "kommunal",
-        "kommunale",
-        "smart",
-        "smarte",
-        "smarten",
-        "city",
-        "cities",
-        "sowie",
-        "dabei",
-        "dafür",
-        "dafuer",
-        "zudem",
-        "u.a",
-        "ua",
-        "bzw",
-        "z.b",
-        "zb",
-        "etc",
-        "sollen",
-        "soll",
-        "werden",
-        "wurde",
-        "wurden",
-        "worden",
-        "ermöglichen",
-        "ermoeglichen",
-        "ermöglicht",
-        "ermoeglicht",
-        "bieten",
-        "bietet",
-        "neue",
-        "neuer",
-        "neuen",
-        "neues",
-        "neu",
-        "ziel",
-        "ziele",
-        "rahmen",
-        "bereich",
-        "bereiche",
-        "beispiel",
-        "ebenso",
-        "sodass",
-        "damit",
-        "mehr",
-        "weitere",
-        "weiteren",
-        "erste",
-        "ersten",
-        "gibt",
-        "geben",
-        "künftig",
-        "kuenftig",
-        "teil",
-        "teile",
-        "sein",
-        "ups",
-        "co",
-    ]
-)
 
 # simplemma's lemma is wrong for some words common in this domain ("Daten" is data, not the plural of "Datum").
 LEMMA_OVERRIDES = {"daten": "Daten", "medien": "Medien"}
-# Latin and Greek prefixes that CharSplit takes for the first part of a compound ("Inter|aktiv", "Multi|funktional").
-PREFIXES = frozenset(
-    [
-        "inter",
-        "multi",
-        "mega",
-        "super",
-        "anti",
-        "hyper",
-        "mikro",
-        "micro",
-        "makro",
-        "macro",
-        "mono",
-        "poly",
-        "auto",
-        "tele",
-    ]
-)
-
-_SPELLED = re.compile(r"ae|oe|ue|ss", re.IGNORECASE)
-_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 class Term(NamedTuple):
@@ -145,23 +40,6 @@ class Term(NamedTuple):
 
     key: str
     label: str
-
-
-def fold(word: str) -> str:
-    """The key of a word: lower case, umlauts spelled out, other accents dropped ("Bürger" → "buerger",
-    "Café" → "cafe")."""
-    spelled = word.lower().translate(_SPELLED_OUT)
-    if spelled.isascii():
-        return spelled
-    decomposed = unicodedata.normalize("NFKD", spelled)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-_STOP_KEYS = frozenset(fold(word) for word in german.STOP_WORDS | DOMAIN_STOP_WORDS)
-
-
-def is_stop_key(key: str) -> bool:
-    return key in _STOP_KEYS
 
 
 @functools.lru_cache(maxsize=400_000)
@@ -187,39 +65,6 @@ def _part_lemma(part: str) -> str:
     return found
 
 
-@functools.cache
-def _splitter() -> Splitter:
-    return Splitter()
-
-
-def _split(word: str) -> tuple[str, str] | None:
-    """The two parts of a compound, or None: CharSplit's best split, when it is fairly sure and both parts are
-    words of their own ("Chan|cen" and "Inter|aktiv" are not compounds)."""
-    splits = _splitter().split_compound(word)
-    if not splits:
-        return None
-    score, head, tail = splits[0]
-    if score < german.SPLIT_THRESHOLD or min(len(head), len(tail)) < MIN_PART_LENGTH:
-        return None
-    if head.lower() in PREFIXES:
-        return None
-    return head.lower(), tail.lower()
-
-
-def _parts(word: str) -> list[str]:
-    """A compound's parts (the long ones split once more), lower case, as they are written in the word."""
-    split = _split(word.lower())
-    if split is None:
-        # "Buergerbeteiligung": the search's splitter also tries the word with umlauts
-        return list(german.compound_parts(word.lower(), german.MAX_SPLIT_DEPTH - 1)) if _SPELLED.search(word) else []
-    parts: list[str] = []
-    for part in split:
-        parts.append(part)
-        if len(part) >= NESTED_SPLIT_LENGTH:
-            parts.extend(_split(part) or ())
-    return parts
-
-
 @functools.lru_cache(maxsize=400_000)
 def word_terms(word: str, split: bool) -> tuple[Term, ...]:
     """The terms of one word: its lemma and, where ``split`` and it is a compound noun, the lemmas of its parts.
@@ -227,7 +72,7 @@ def word_terms(word: str, split: bool) -> tuple[Term, ...]:
     ``split`` is set for capitalised words of documents and for every word of a query; a capitalised word is
     split only when its lemma is a noun too ("Interaktives" at the start of a sentence is an adjective).
     """
-    if len(word) < MIN_WORD_LENGTH or word.isdigit() or word.lower() in german.STOP_WORDS:
+    if len(word) < MIN_WORD_LENGTH or word.isdigit() or word.lower() in STOP_WORDS:
         return ()
     label = lemma(word)
     key = fold(label)
@@ -243,8 +88,8 @@ def word_terms(word: str, split: bool) -> tuple[Term, ...]:
             if fold(noun_label) != key and not is_stop_key(fold(noun_label)):
                 found.append(Term(fold(noun_label), noun_label))
             noun = True
-    if split and noun and len(word) >= german.MIN_COMPOUND_LENGTH and word.isalpha():
-        for part in _parts(word):
+    if split and noun and len(word) >= MIN_COMPOUND_LENGTH and word.isalpha():
+        for part in lemma_parts(word):
             part_label = _part_lemma(part)
             part_key = fold(part_label)
             if len(part_key) >= MIN_PART_LENGTH and part_key != key and not is_stop_key(part_key):
@@ -301,7 +146,7 @@ def name_keys(names: Iterable[str]) -> frozenset[str]:
     keys: set[str] = set()
     for name in names:
         for word in WORD.findall(name or ""):
-            if len(word) >= 3 and word.lower() not in german.STOP_WORDS:
+            if len(word) >= 3 and word.lower() not in STOP_WORDS:
                 keys.add(fold(word))
                 keys.add(fold(lemma(word)))
     return frozenset(keys)

@@ -11,14 +11,17 @@ and filters. Instead each process keeps a small index of the published entries (
 A filter is then an AND of bit sets, a facet count the ``bit_count()`` of an AND, the first entries by title the
 lowest set bits, and the ranking of a full-text query one bit set per score (:meth:`Selection.ordered_keys`).
 The full-text index still decides which entries match each token of a query (one database query for all of
-them, :func:`search.matching_keys`); the filters on municipality, region, tag, district and organisation still
+them, :func:`.index.matching_keys`); the filters on municipality, region, tag, district and organisation still
 resolve their slugs and ids in the database. Results are the same as the SQL of :meth:`EntryFilters.apply` and
 :meth:`EntryFilters.order` gives (see tests/test_search.py), in microseconds instead of milliseconds.
 
 The index costs seven queries and about 0.1 s at 20,000 entries (a few MB). It is rebuilt when
-:func:`search.generation` changes (any index change, any change of a publication state) and at the latest after
+:func:`.index.generation` changes (any index change, any change of a publication state) and at the latest after
 ``max_age`` seconds. The generation number is shared by all processes (smartstadt/core/generations.py: in Redis,
 or without it in a file under the var folder), so a change made in one process shows in the next request of any.
+
+Outside the search wing the index is reached through :func:`smartstadt.search.selectors.published_index` only
+(a test checks the imports): :meth:`EntryBits.entries` and :meth:`EntryBits.sharing_tags` are what it offers.
 """
 
 from __future__ import annotations
@@ -36,13 +39,13 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import F, Q
 
 from smartstadt.frameworks.models import Term
+from smartstadt.inventory.models import Entry, EntrySearchDocument, PublicationState
 from smartstadt.regions.models import District, Municipality, Organisation
 
-from . import search
-from .models import Entry, EntrySearchDocument, PublicationState
+from .index import ENTRIES, generation, matching_keys
 
 if TYPE_CHECKING:
-    from .selectors import EntryFilters
+    from .filters import EntryFilters
 
 # Bit sets of full-text matches kept per process (the most recently used, about 2,000 expressions at 20,000
 # entries), and values remembered per index.
@@ -194,7 +197,7 @@ class EntryBits:
         missing = [token for token in wanted if token not in found]
         if not missing:
             return found
-        looked_up = {token: self.bits(keys) for token, keys in search.matching_keys(search.ENTRIES, missing).items()}
+        looked_up = {token: self.bits(keys) for token, keys in matching_keys(ENTRIES, missing).items()}
         found.update(looked_up)
         capacity = max(16, POSTINGS_BYTES * 8 // max(1, len(self.keys)))
         with self.lock:
@@ -207,6 +210,27 @@ class EntryBits:
         """The published entries whose title contains the token (as the full-text index's title column)."""
         positions = self.title_tokens.get(token)
         return bits_of(positions, len(self.keys)) if positions is not None else 0
+
+    def sharing_tags(self, *, entry: int, terms: Iterable[int], limit: int) -> list[tuple[int, int, int]]:
+        """(key, number of shared tags, municipality id) of the published entries other than ``entry`` that share
+        the most of the tags ``terms``: most shared first, then by title; at most ``limit``."""
+        at_least = [self.everything]  # at_least[n]: the entries with at least n of the tags counted so far
+        for term in set(terms):
+            tagged = self.by_term.get(term, 0)
+            at_least.append(at_least[-1] & tagged)
+            for shared in range(len(at_least) - 2, 0, -1):
+                at_least[shared] |= at_least[shared - 1] & tagged
+        own = self.positions.get(entry)
+        if own is not None:
+            at_least = [members & ~(1 << own) for members in at_least]
+        found: list[tuple[int, int, int]] = []
+        for shared in range(len(at_least) - 1, 0, -1):
+            exactly = at_least[shared] & ~(at_least[shared + 1] if shared + 1 < len(at_least) else 0)
+            for position in islice(positions_of(exactly), limit - len(found)):
+                found.append((self.keys[position], shared, self.municipality_of[position]))
+            if len(found) >= limit:
+                break
+        return found
 
 
 def _grouped(pairs: Iterable[tuple[Hashable, int]], size: int) -> dict[Any, int]:
@@ -281,14 +305,14 @@ def current(max_age: float) -> EntryBits:
     with _lock:  # one thread builds, the others of the process wait for its result
         bits = fresh(max_age)
         if bits is None:
-            bits = _current = build(search.generation())
+            bits = _current = build(generation())
         return bits
 
 
 def fresh(max_age: float) -> EntryBits | None:
     """This process's index if it is up to date (None if it must be built first)."""
     bits = _current
-    if bits is not None and bits.generation == search.generation() and bits.age < max_age:
+    if bits is not None and bits.generation == generation() and bits.age < max_age:
         return bits
     return None
 
@@ -495,28 +519,3 @@ class Selection:
             if len(keys) >= limit:
                 break
         return keys
-
-
-# --- Related entries ---------------------------------------------------------------------------------------------
-
-
-def sharing_tags(bits: EntryBits, *, entry: int, terms: Iterable[int], limit: int) -> list[tuple[int, int, int]]:
-    """(key, number of shared tags, municipality id) of the published entries other than ``entry`` that share the
-    most of the tags ``terms``: most shared first, then by title; at most ``limit``."""
-    at_least = [bits.everything]  # at_least[n]: the entries with at least n of the tags counted so far
-    for term in set(terms):
-        tagged = bits.by_term.get(term, 0)
-        at_least.append(at_least[-1] & tagged)
-        for shared in range(len(at_least) - 2, 0, -1):
-            at_least[shared] |= at_least[shared - 1] & tagged
-    own = bits.positions.get(entry)
-    if own is not None:
-        at_least = [members & ~(1 << own) for members in at_least]
-    found: list[tuple[int, int, int]] = []
-    for shared in range(len(at_least) - 1, 0, -1):
-        exactly = at_least[shared] & ~(at_least[shared + 1] if shared + 1 < len(at_least) else 0)
-        for position in islice(positions_of(exactly), limit - len(found)):
-            found.append((bits.keys[position], shared, bits.municipality_of[position]))
-        if len(found) >= limit:
-            break
-    return found
