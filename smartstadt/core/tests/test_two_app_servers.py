@@ -29,7 +29,7 @@ from smartstadt.inventory.models import Entry
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
 WORD = "Zwiebeltürme"  # a word no demo entry holds
-PASSWORD = "korrekt-pferd-batterie"  # noqa: S105  (the test users' password)
+PASSWORD = "korrekt-pferd-batterie"
 
 
 def _redis_answers() -> bool:
@@ -87,7 +87,7 @@ def app_servers(transactional_db: Any) -> Iterator[list[str]]:
         )
         urls.append(f"http://127.0.0.1:{port}")
     processes.append(
-        subprocess.Popen(  # noqa: S603
+        subprocess.Popen(
             [sys.executable, "manage.py", "db_worker"],
             cwd=root,
             env=environment,
