@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -124,7 +123,7 @@ def _postgres_ready(url: str) -> bool:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def worker_database(request, tmp_path_factory) -> Iterator[dict[str, str]]:
+def worker_database(request, tmp_path_factory) -> dict[str, str]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('jobs') / 'jobs.sqlite3'}"
     else:
@@ -133,7 +132,7 @@ def worker_database(request, tmp_path_factory) -> Iterator[dict[str, str]]:
             pytest.skip(f"PostgreSQL unter {url} nicht erreichbar")
     env = _env(url)
     subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True, timeout=300)  # noqa: S603
-    yield env
+    return env
 
 
 def _django(env: dict[str, str], code: str) -> str:
@@ -146,8 +145,7 @@ def _django(env: dict[str, str], code: str) -> str:
 def _enqueue(env: dict[str, str], marker: Path) -> str:
     return _django(
         env,
-        "from smartstadt.core.tests.job_tasks import slow_job;"
-        f"print(slow_job.enqueue(marker={str(marker)!r}).id)",
+        f"from smartstadt.core.tests.job_tasks import slow_job;print(slow_job.enqueue(marker={str(marker)!r}).id)",
     )
 
 
@@ -234,7 +232,9 @@ def test_serve_restarts_a_killed_worker_and_hands_its_job_back(worker_database, 
         os.kill(first.pid, signal.SIGKILL)
         _wait(lambda: supervisor.restarts == 1, 30, "the restart")
         second = supervisor.process
-        assert second is not None and second.pid != first.pid and second.poll() is None
+        assert second is not None
+        assert second.pid != first.pid
+        assert second.poll() is None
         _wait(lambda: marker.read_text() == "xx", 60, "the second attempt")
         _wait(lambda: _status(env, result_id)["status"] == "SUCCESSFUL", 60, "the job to finish")
     finally:

@@ -6,6 +6,7 @@ from django.tasks import TaskResultStatus, task
 
 from smartstadt.core.tasks import send_email
 
+
 @task()
 def add(a: int, b: int) -> int:
     return a + b
