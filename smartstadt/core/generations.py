@@ -76,3 +76,17 @@ def restore(name: str, value: int | None) -> None:
     """Put back a number read before the cache was cleared (benchmarks that empty the cache but not the data)."""
     if value is not None and _shared_cache():
         cache.set(_cache_key(name), value, None)
+
+
+def bump_all() -> None:
+    """Every number anew (after a restore, when all derived data is stale): a shared cache is emptied, so each
+    number is set again when next asked for; the files of the embedded profile are each given a new number."""
+    if _shared_cache():
+        cache.clear()
+        return
+    folder = Path(getattr(settings, "GENERATIONS_DIR", None) or Path(settings.VAR_DIR) / "generations")
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if _NAME.match(path.name):
+                bump(path.name)
+    cache.clear()
