@@ -77,11 +77,28 @@ def _models() -> list[type[Model]]:
 
     app_list = dict.fromkeys(apps.get_app_configs())
     ordered = sort_dependencies(app_list.items(), allow_cycles=True)
-    return [
+    models = [
         model
         for model in ordered
         if model._meta.managed and not model._meta.proxy and router.allow_migrate_model(DEFAULT_DB_ALIAS, model)
     ]
+    # The rows of many-to-many tables Django made itself are stored as rows of their own, with their ids; the
+    # serializer would otherwise write them as lists on the owning row and number them anew on loading.
+    through = [
+        field.remote_field.through
+        for model in models
+        for field in model._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+    return models + through
+
+
+def _plain_fields(model: type[Model]) -> list[str]:
+    """The fields the serializer writes for a row: all but the many-to-many lists (stored as rows instead)."""
+    names = []
+    for field in model._meta.fields:
+        names += [field.name, field.attname]
+    return names
 
 
 def table_counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
@@ -147,23 +164,24 @@ def backup(
         database = SQLITE_FILE
     else:
         models = _models()
-        total = sum(model._default_manager.using(using).count() for model in models)
+        total = sum(model._base_manager.using(using).count() for model in models)
         written = 0
         progress("Datenbank", 0, total)
         with transaction.atomic(using=using), (folder / JSON_FILE).open("w", encoding="utf-8") as stream:
             # One transaction (REPEATABLE READ on PostgreSQL is not needed: the rows of one table are one read,
             # and a backup is made while writes are quiet or, for a consistent copy, with pg_dump; see operations.md).
             for model in models:
-                rows = model._default_manager.using(using).order_by("pk")
+                rows = model._base_manager.using(using).order_by("pk")
+                options = {"stream": stream, "cls": ExactEncoder, "fields": _plain_fields(model)}
                 chunk: list[Model] = []
                 for obj in rows.iterator(chunk_size=2000):
                     chunk.append(obj)
                     if len(chunk) == 2000:
-                        serializers.serialize("jsonl", chunk, stream=stream, cls=ExactEncoder)
+                        serializers.serialize("jsonl", chunk, **options)
                         written += len(chunk)
                         chunk = []
                         progress("Datenbank", written, total)
-                serializers.serialize("jsonl", chunk, stream=stream, cls=ExactEncoder)
+                serializers.serialize("jsonl", chunk, **options)
                 written += len(chunk)
                 progress("Datenbank", written, total)
         progress("Datenbank", written, total)

@@ -92,6 +92,22 @@ def test_a_task_of_a_plain_db_worker_is_only_taken_as_lost_after_an_hour(databas
     assert [item.retried for item in jobs.recover_lost_tasks()] == [True]
 
 
+@pytest.mark.django_db
+def test_recover_tasks_hands_back_the_tasks_of_a_worker_named_dead(database_tasks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    WorkerHeartbeat.objects.create(worker_id="abgestuerzt")
+    row = _claimed(["abgestuerzt"])
+    out = StringIO()
+    call_command("recover_tasks", "--dead-worker", "abgestuerzt", stdout=out)
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.READY
+    assert f"Aufgabe {row.pk} (smartstadt.core.tests.test_jobs.noop): erneut eingereiht." in out.getvalue()
+    assert not WorkerHeartbeat.objects.filter(worker_id="abgestuerzt").exists()
+
+
 # --- Real worker processes ------------------------------------------------------------------------------------
 
 
