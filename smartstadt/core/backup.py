@@ -84,12 +84,12 @@ def _models() -> list[type[Model]]:
     ]
     # The rows of many-to-many tables Django made itself are stored as rows of their own, with their ids; the
     # serializer would otherwise write them as lists on the owning row and number them anew on loading.
-    through = [
-        field.remote_field.through
-        for model in models
-        for field in model._meta.local_many_to_many
-        if field.remote_field.through._meta.auto_created
-    ]
+    through: list[type[Model]] = []
+    for model in models:
+        for field in model._meta.local_many_to_many:
+            table = field.remote_field.through
+            if table is not None and table._meta.auto_created:
+                through.append(table)
     return models + through
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count
+from django.utils import timezone
 
 from smartstadt.core import jobs
 from smartstadt.core.models import WorkerHeartbeat
@@ -35,4 +36,6 @@ class Command(BaseCommand):
         running = jobs.DBTaskResult.objects.running().aggregate(n=Count("pk"))["n"]
         self.stdout.write(f"{len(recovered)} verlorene Aufgabe(n) zurückgegeben; {running} laufen gerade.")
         for beat in WorkerHeartbeat.objects.order_by("-beat_at"):
-            self.stdout.write(f"Worker {beat.worker_id} auf {beat.host} (PID {beat.pid}): zuletzt {beat.beat_at:%c}")
+            last = timezone.localtime(beat.beat_at)
+            where = f"auf {beat.host} (PID {beat.pid})"
+            self.stdout.write(f"Worker {beat.worker_id} {where}: zuletzt {last:%d.%m.%Y %H:%M:%S}")
