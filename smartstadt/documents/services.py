@@ -64,6 +64,11 @@ def document_request(
                 strategy=strategy, version=version, kind=kind, format=format, measure_number=measure_number
             )
             .exclude(status=RenderStatus.FAILED)
+            # One that has been waiting or running for long has lost its task; it must not block the download.
+            .exclude(
+                status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+                created_at__lt=timezone.now() - STILL_RENDERING,
+            )
             .order_by("-created_at")
             .first()
         )

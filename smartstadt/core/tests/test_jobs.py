@@ -25,7 +25,14 @@ from smartstadt.core.models import WorkerHeartbeat
 from smartstadt.core.supervisor import WorkerSupervisor
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
-POSTGRES_URL = os.environ.get("JOBS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/wt_ops_jobs")
+_MAIN_URL = os.environ.get("DATABASE_URL", "")
+# A database of its own for the worker processes (they cannot see the test run's transactions), beside the test
+# run's PostgreSQL if it has one, else on the local server; the test is skipped where there is none.
+POSTGRES_URL = os.environ.get("JOBS_TEST_POSTGRES_URL") or (
+    f"{_MAIN_URL}_worker_test"
+    if _MAIN_URL.startswith("postgres")
+    else "postgres://postgres@127.0.0.1:5432/smartstadt_worker_test"
+)
 
 
 @task()

@@ -84,3 +84,32 @@ def test_a_finished_document_is_not_rendered_again(strategy_a, client_as, django
     client.post(document.get_restart_url())
     document.refresh_from_db()
     assert document.file.name == name
+
+
+def test_a_public_rendering_stuck_for_long_does_not_block_the_public_download(
+    strategy_a, client_as, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from smartstadt.core.permissions import System
+    from smartstadt.strategy.services import strategy_set_published, version_freeze
+
+    strategy_set_published(actor=System("Test"), strategy=strategy_a, published=True)
+    version = version_freeze(actor=System("Test"), strategy=strategy_a, label="beschlossen", kind="adopted")
+    stuck = RenderedDocument.objects.create(
+        strategy=strategy_a,
+        version=version,
+        kind="council",
+        format="pdf",
+        status=RenderStatus.RUNNING,
+        progress=30,
+        created_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    payload = {"kind": "council", "format": "pdf", "source": str(version.number), "measure": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("anonymous").post(reverse("documents:list", args=[strategy_a.pk]), payload)
+    fresh = RenderedDocument.objects.exclude(pk=stuck.pk).get()
+    assert response["Location"] == fresh.get_absolute_url()
+    assert fresh.status == RenderStatus.DONE
