@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from smartstadt.core.supervisor import WorkerSupervisor
 
@@ -47,7 +48,10 @@ class Command(BaseCommand):
         # A SIGTERM (systemd, timeout, docker stop) ends the server like Ctrl+C, so the worker is stopped too.
         signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
         worker = None
-        if not options["no_worker"]:
+        # With --dev, runserver runs this command again in a child process that it restarts on every change;
+        # the worker belongs to the outer process only, else every reload would start one more.
+        reloaded_child = os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
+        if not options["no_worker"] and not reloaded_child:
             dev = bool(options["dev"])
             worker = WorkerSupervisor(lambda worker_id: worker_command(worker_id, reload=dev), write=self._say)
             worker.start()
