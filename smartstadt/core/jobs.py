@@ -139,3 +139,25 @@ class Heartbeat(threading.Thread):
         self.join(timeout=5)
         with transaction.atomic():
             forget(self.worker_id)
+
+
+def task_status(result_id: str | None) -> str | None:
+    """The status of a queued task (``READY``, ``RUNNING``, ``SUCCESSFUL``, ``FAILED``), or None if there is no
+    such task (never queued, or its result pruned). A record that follows a task (an import) is stuck when its
+    task is finished or gone while the record itself is not."""
+    if not result_id:
+        return None
+    return DBTaskResult.objects.filter(pk=result_id).values_list("status", flat=True).first()
+
+
+def cancel(result_id: str) -> bool:
+    """Take a task that has not finished off the queue (a discarded import): waiting, it will not start; running,
+    it is marked failed, and a worker that is still on it finds its record gone. True if there was one to cancel."""
+    return bool(
+        DBTaskResult.objects.filter(pk=result_id, status__in=["READY", "RUNNING"]).update(
+            status="FAILED",
+            finished_at=timezone.now(),
+            exception_class_path="smartstadt.core.jobs.Cancelled",
+            traceback="Abgebrochen.",
+        )
+    )

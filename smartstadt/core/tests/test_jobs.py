@@ -100,6 +100,17 @@ def test_a_task_of_a_plain_db_worker_is_only_taken_as_lost_after_an_hour(databas
 
 
 @pytest.mark.django_db
+def test_a_cancelled_task_does_not_start_and_says_why(database_tasks):
+    waiting = noop.enqueue()
+    assert jobs.task_status(waiting.id) == "READY"
+    assert jobs.cancel(waiting.id)
+    assert jobs.task_status(waiting.id) == "FAILED"
+    assert not jobs.cancel(waiting.id)
+    assert jobs.task_status(None) is None
+    assert not DBTaskResult.objects.ready().filter(pk=waiting.id).exists()
+
+
+@pytest.mark.django_db
 def test_recover_tasks_hands_back_the_tasks_of_a_worker_named_dead(database_tasks):
     from io import StringIO
 
