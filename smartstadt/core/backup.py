@@ -168,8 +168,11 @@ def backup(
         written = 0
         progress("Datenbank", 0, total)
         with transaction.atomic(using=using), (folder / JSON_FILE).open("w", encoding="utf-8") as stream:
-            # One transaction (REPEATABLE READ on PostgreSQL is not needed: the rows of one table are one read,
-            # and a backup is made while writes are quiet or, for a consistent copy, with pg_dump; see operations.md).
+            # One snapshot of all tables: on PostgreSQL the transaction reads as of its first query (REPEATABLE
+            # READ), so rows written meanwhile do not half appear (an entry without its terms).
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             for model in models:
                 rows = model._base_manager.using(using).order_by("pk")
                 options = {"stream": stream, "cls": ExactEncoder, "fields": _plain_fields(model)}
@@ -247,9 +250,13 @@ def restore(folder: Path, *, progress: Progress = _no_progress, using: str = DEF
             )
         _load_json(source, total=int(manifest["database"].get("objects") or 0), progress=progress, using=using)
     media = Path(settings.MEDIA_ROOT)
-    if media.exists():
-        shutil.rmtree(media)
     media.mkdir(parents=True, exist_ok=True)
+    # Emptied, not removed: the folder may be a mount point (shared storage of several app servers).
+    for child in media.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
     files, size = _copy_tree(folder / MEDIA_DIR, media, "Dateien", progress)
     generations.bump_all()
     return Summary(folder, fmt, sum(table_counts(using).values()), files, size)
