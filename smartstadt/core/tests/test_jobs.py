@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -156,8 +157,16 @@ def _postgres_ready(url: str) -> bool:
     return True
 
 
+def _drop_postgres(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def worker_database(request, tmp_path_factory) -> dict[str, str]:
+def worker_database(request, tmp_path_factory) -> Iterator[dict[str, str]]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('jobs') / 'jobs.sqlite3'}"
     else:
@@ -166,7 +175,9 @@ def worker_database(request, tmp_path_factory) -> dict[str, str]:
             pytest.skip(f"PostgreSQL unter {url} nicht erreichbar")
     env = _env(url)
     subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True, timeout=300)  # noqa: S603
-    return env
+    yield env
+    if request.param == "postgresql":
+        _drop_postgres(url)
 
 
 def _django(env: dict[str, str], code: str) -> str:
