@@ -88,7 +88,7 @@ def app_servers(transactional_db: Any) -> Iterator[list[str]]:
         urls.append(f"http://127.0.0.1:{port}")
     processes.append(
         subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker"],
+            [sys.executable, "manage.py", "worker"],
             cwd=root,
             env=environment,
             stdout=subprocess.DEVNULL,
