@@ -240,3 +240,32 @@ def _rebuild_search_index(recorder: Recorder, scale: int) -> None:
     written = rebuild_index()
     notes = f"{Entry.objects.count()} Einträge; neu geschrieben: {written}"
     recorder.add("search.rebuild_index", time.perf_counter() - started, "s", scale, notes)
+
+
+# --- Memory of one app server process --------------------------------------------------------------------------
+
+
+def _status_kib(field_name: str) -> int | None:
+    """A figure of ``/proc/self/status`` in KiB (Linux); None elsewhere."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):  # noqa: SIM115 (one small file)
+            if line.startswith(f"{field_name}:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+@measurement("process.memory", order=900)
+def _process_memory(recorder: Recorder, scale: int) -> None:
+    """The memory of this process after it served every page at this scale: like one app server process, which
+    holds the search's bit index of the published entries and the analysis vectors it loaded (both per process)."""
+    from smartstadt.search.selectors import published_index
+
+    published_index()  # as after the first search of a process
+    resident, peak = _status_kib("VmRSS"), _status_kib("VmHWM")
+    if resident is None or peak is None:
+        return
+    note = "Speicher dieses Prozesses nach allen Seiten dieser Skalierung (wie ein App-Server-Prozess)"
+    recorder.add("process.memory_rss", resident / 1024, "MiB", scale, note)
+    recorder.add("process.memory_peak", peak / 1024, "MiB", scale, "Höchststand seit dem Start des Prozesses")

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -163,17 +164,25 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("redis" if REDIS_URL else "database")
+# Background tasks queue in the database in every profile (django-tasks-db, worker: manage.py worker or
+# db_worker); the project carries no queue of its own (docs/decisions/0011-database-task-queue.md).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "database"
 _TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
-    "redis": {
-        "BACKEND": "smartstadt.core.redis_tasks.RedisBackend",
-        "QUEUES": ["default"],
-        "OPTIONS": {"url": REDIS_URL},
-    },
     "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
 }
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} gibt es nicht; möglich sind 'database' und 'immediate'. "
+        "Die Warteschlange liegt in jedem Profil in der Datenbank (docs/operations.md)."
+    )
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+# A worker writes a heartbeat every TASK_HEARTBEAT_SECONDS; a task whose worker has not beaten for
+# TASK_LEASE_SECONDS is taken as lost and queued again, at most TASK_MAX_ATTEMPTS times in all
+# (smartstadt/core/jobs.py).
+TASK_HEARTBEAT_SECONDS = float(os.environ.get("TASK_HEARTBEAT_SECONDS") or 10)
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS") or 60)
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS") or 2)
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

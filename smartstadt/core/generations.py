@@ -49,3 +49,9 @@ def restore(name: str, value: int | None) -> None:
     """Put back a number read before the cache was cleared (benchmarks that empty the cache but not the data)."""
     if value is not None:
         cache.set(_cache_key(name), value, None)
+
+
+def bump_all() -> None:
+    """Every number anew (after a restore, when all derived data is stale): the shared cache (Redis, or the files
+    of the embedded profile) is emptied, so each number is set again when next asked for."""
+    cache.clear()

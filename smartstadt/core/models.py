@@ -227,3 +227,24 @@ class SiteProfile(models.Model):
     def current(cls) -> SiteProfile:
         profile = cls.objects.order_by("pk").first()
         return profile if profile is not None else cls()
+
+
+class WorkerHeartbeat(models.Model):
+    """A running background worker (``manage.py worker``), which writes the time here every few seconds.
+
+    A task whose worker stopped beating has lost its worker (killed, out of memory, machine gone) and is queued
+    again or marked failed (``smartstadt.core.jobs``).
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    beat_at = models.DateTimeField(_("last heartbeat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -8,4 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from django.tasks.signals import task_finished
+
         from . import permissions  # noqa: F401  (registers the named rules)
+        from .tasks import mark_lost_rendering
+
+        task_finished.connect(mark_lost_rendering, dispatch_uid="documents.mark_lost_rendering")

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -142,6 +143,22 @@ class RenderedDocument(models.Model):
         assert source is not None
         return int(source.municipality_id)
 
+    def get_restart_url(self) -> str:
+        if self.process is not None:
+            return reverse("participation:report_restart", kwargs={"slug": self.process.slug, "document": self.pk})
+        return reverse("documents:restart", kwargs={"pk": self.strategy_id, "document": self.pk})
+
     @property
     def is_finished(self) -> bool:
         return self.status in (RenderStatus.DONE, RenderStatus.FAILED)
+
+    @cached_property
+    def file_missing(self) -> bool:
+        """Rendered, but its file is gone (a database restored without its media folder, a deleted file)."""
+        if self.status != RenderStatus.DONE:
+            return False
+        return not self.file.name or not self.file.storage.exists(self.file.name)
+
+    @property
+    def can_restart(self) -> bool:
+        return self.status == RenderStatus.FAILED or self.file_missing

@@ -64,6 +64,11 @@ def document_request(
                 strategy=strategy, version=version, kind=kind, format=format, measure_number=measure_number
             )
             .exclude(status=RenderStatus.FAILED)
+            # One that has been waiting or running for long has lost its task; it must not block the download.
+            .exclude(
+                status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+                created_at__lt=timezone.now() - STILL_RENDERING,
+            )
             .order_by("-created_at")
             .first()
         )
@@ -84,6 +89,29 @@ def document_request(
     document_id = document.pk
     transaction.on_commit(lambda: render_document.enqueue(document_id=document_id))
     return document
+
+
+@transaction.atomic
+def document_restart(*, actor: Actor | Viewer, document: RenderedDocument) -> RenderedDocument:
+    """Render a failed document again, or one whose file is gone, under the same number and address."""
+    if document.process_id is not None:
+        require(actor, "documents.render_report", document.process)
+    else:
+        require(actor, "documents.render_document", Source(document.strategy, document.version))
+    locked = RenderedDocument.objects.select_for_update().get(pk=document.pk)
+    if not locked.can_restart:
+        return locked
+    locked.status = RenderStatus.QUEUED
+    locked.progress = 0
+    locked.step = ""
+    locked.error = ""
+    locked.file = ""
+    locked.page_count = None
+    locked.finished_at = None
+    locked.save(update_fields=["status", "progress", "step", "error", "file", "page_count", "finished_at"])
+    document_id = locked.pk
+    transaction.on_commit(lambda: render_document.enqueue(document_id=document_id))
+    return locked
 
 
 # A rendering still waiting or running after this long is taken as lost (a worker that died), not as busy.

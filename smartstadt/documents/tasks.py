@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 
 from django.core.files.base import ContentFile
-from django.tasks import task
+from django.tasks import TaskResult, TaskResultStatus, task
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -47,3 +47,19 @@ def render_document(*, document_id: int) -> dict[str, int | str]:
     document.finished_at = timezone.now()
     document.save(update_fields=["file", "page_count", "status", "progress", "step", "error", "finished_at"])
     return {"document": document_id, "status": "done", "bytes": len(output.content)}
+
+
+def mark_lost_rendering(sender: object, task_result: TaskResult, **kwargs: object) -> None:
+    """A rendering whose task failed outside the task (its worker died too often) is shown as failed, so its
+    page offers to start it again instead of showing its last percentage forever."""
+    from .models import RenderedDocument, RenderStatus
+
+    if task_result.status != TaskResultStatus.FAILED or task_result.task.module_path != render_document.module_path:
+        return
+    RenderedDocument.objects.filter(pk=int(task_result.kwargs.get("document_id") or 0)).exclude(
+        status__in=[RenderStatus.DONE, RenderStatus.FAILED]
+    ).update(
+        status=RenderStatus.FAILED,
+        error="Der Hintergrund-Worker ist beim Erzeugen ausgefallen. Bitte neu starten.",
+        finished_at=timezone.now(),
+    )

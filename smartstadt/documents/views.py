@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from smartstadt.strategy.selectors import get_strategy_for
 
 from . import selectors, services
 from .forms import DocumentRequestForm
-from .models import DocumentFormat, RenderStatus
+from .models import DocumentFormat, RenderedDocument, RenderStatus
 from .rendering import CONTENT_TYPES
 
 
@@ -69,14 +71,37 @@ def document_detail(request: HttpRequest, pk: int, document: int) -> HttpRespons
     return render(request, "documents/document_detail.html", context)
 
 
-def document_download(request: HttpRequest, pk: int, document: int) -> FileResponse:
+@require_POST
+def document_restart(request: HttpRequest, pk: int, document: int) -> HttpResponse:
+    """Render a failed document again, or one whose file is missing ("Dokument neu erzeugen")."""
     strategy = get_strategy_for(viewer=request.user, pk=pk)
     item = selectors.get_document_for(viewer=request.user, strategy=strategy, pk=document)
-    if item.status != RenderStatus.DONE or not item.file:
+    services.document_restart(actor=request.user, document=item)
+    return redirect(item.get_absolute_url())
+
+
+def open_file(request: HttpRequest, item: RenderedDocument) -> File | HttpResponse:
+    """The rendered file, or (if it is gone) a way back to the document's page, which offers to render it again."""
+    if item.status != RenderStatus.DONE:
         raise Http404
+    try:
+        if item.file_missing:
+            raise FileNotFoundError(item.file.name)
+        return item.file.open("rb")
+    except FileNotFoundError:
+        messages.error(request, _("The file of this document is missing. Render the document again."))
+        return redirect(item.get_absolute_url())
+
+
+def document_download(request: HttpRequest, pk: int, document: int) -> HttpResponse | FileResponse:
+    strategy = get_strategy_for(viewer=request.user, pk=pk)
+    item = selectors.get_document_for(viewer=request.user, strategy=strategy, pk=document)
+    file = open_file(request, item)
+    if isinstance(file, HttpResponse):
+        return file
     name = (item.file.name or "").rsplit("/", 1)[-1]
     response = FileResponse(
-        item.file.open("rb"),
+        file,
         as_attachment=True,
         filename=name,
         content_type=CONTENT_TYPES[DocumentFormat(item.format)],

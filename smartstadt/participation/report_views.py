@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from smartstadt.core.permissions import SignedInRequest
 from smartstadt.documents import selectors as documents
 from smartstadt.documents.models import RenderStatus
-from smartstadt.documents.services import report_request
+from smartstadt.documents.services import document_restart, report_request
+from smartstadt.documents.views import open_file
 
 from . import selectors
 from .models import Process
@@ -63,16 +65,25 @@ def report_document(request: HttpRequest, slug: str, document: int) -> HttpRespo
 
 
 @login_required
-def report_file(request: HttpRequest, slug: str, document: int) -> FileResponse:
+@require_POST
+def report_restart(request: SignedInRequest, slug: str, document: int) -> HttpResponse:
+    """Render a failed report again, or one whose file is missing."""
     process = _process_for_report(request, slug)
     item = documents.get_report_for(viewer=request.user, process=process, pk=document)
-    if item.status != RenderStatus.DONE or not item.file:
-        raise Http404
+    document_restart(actor=request.user, document=item)
+    return redirect(item.get_absolute_url())
+
+
+@login_required
+def report_file(request: HttpRequest, slug: str, document: int) -> HttpResponse | FileResponse:
+    process = _process_for_report(request, slug)
+    item = documents.get_report_for(viewer=request.user, process=process, pk=document)
+    file = open_file(request, item)
+    if isinstance(file, HttpResponse):
+        return file
     name = (item.file.name or "").rsplit("/", 1)[-1]
     inline = item.format == "html"
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=not inline, filename=name, content_type=CONTENT_TYPES[item.format]
-    )
+    response = FileResponse(file, as_attachment=not inline, filename=name, content_type=CONTENT_TYPES[item.format])
     response["X-Content-Type-Options"] = "nosniff"
     if inline:
         # The standalone document carries its style sheet inside (as the documents app's HTML does).

@@ -55,6 +55,7 @@ urlpatterns = [
     path(f"{TEAM}/bericht/beteiligungsbericht.<slug:format>", report_views.report_download, name="report_download"),
     path(f"{TEAM}/bericht/<int:document>/", report_views.report_document, name="report_document"),
     path(f"{TEAM}/bericht/<int:document>/datei/", report_views.report_file, name="report_file"),
+    path(f"{TEAM}/bericht/<int:document>/neu/", report_views.report_restart, name="report_restart"),
     # moderation
     path("arbeitsbereich/moderation/", views.moderation_queue, name="moderation"),
     path("arbeitsbereich/moderation/<slug:kind>/<int:pk>/ausblenden/", views.moderation_hide, name="hide"),

@@ -10,20 +10,28 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from smartstadt.core import filecache
+from smartstadt.core.supervisor import WorkerSupervisor
 
 
-def worker_command() -> list[str]:
-    """The worker that matches the configured task backend."""
-    command = "redis_worker" if settings.TASKS_BACKEND == "redis" else "db_worker"
-    return [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), command]
+def worker_command(worker_id: str, *, reload: bool = False) -> list[str]:
+    """The database worker (with heartbeat) under the given id."""
+    return [
+        sys.executable,
+        os.path.join(settings.BASE_DIR, "manage.py"),
+        "worker",
+        "--reload" if reload else "--no-reload",
+        "--worker-id",
+        worker_id,
+    ]
 
 
 class Command(BaseCommand):
     help = (
         "Startet die Plattform wie im eingebetteten Profil: Webserver und Hintergrund-Worker in einer "
-        "Prozessgruppe. Endet der Server, endet auch der Worker."
+        "Prozessgruppe. Stirbt der Worker, wird er neu gestartet; endet der Server, endet auch der Worker."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,9 +54,13 @@ class Command(BaseCommand):
             # templates or code that may have changed since. (Redis in production also holds the sessions.)
             cache.clear()
         worker = None
-        if not options["no_worker"]:
-            worker = subprocess.Popen(worker_command())  # noqa: S603  (our own manage.py)
-            self.stdout.write(f"Hintergrund-Worker gestartet (PID {worker.pid}).")
+        # With --dev, runserver runs this command again in a child process that it restarts on every change;
+        # the worker belongs to the outer process only, else every reload would start one more.
+        reloaded_child = os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
+        if not options["no_worker"] and not reloaded_child:
+            dev = bool(options["dev"])
+            worker = WorkerSupervisor(lambda worker_id: worker_command(worker_id, reload=dev), write=self._say)
+            worker.start()
         try:
             if options["dev"]:
                 call_command("runserver", f"{options['host']}:{options['port']}")
@@ -79,8 +91,8 @@ class Command(BaseCommand):
             pass
         finally:
             if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+                worker.stop()
+
+    def _say(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
