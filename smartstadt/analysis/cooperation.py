@@ -588,38 +588,15 @@ def export_rows(views: Sequence[CandidateView], absolute: Any) -> list[list[Any]
 
 def export_csv(views: Sequence[CandidateView], absolute: Any) -> bytes:
     """UTF-8 with byte order mark, ";" as German Excel opens it; text cells neutralised against formulas."""
-    import csv
-    import io
+    from smartstadt.core import tabular
 
-    from smartstadt.inventory.spreadsheets import neutralise
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADERS)
-    for row in export_rows(views, absolute):
-        writer.writerow([value if isinstance(value, int) else neutralise(str(value)) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return tabular.csv_bytes(EXPORT_HEADERS, export_rows(views, absolute))
 
 
 def export_xlsx(views: Sequence[CandidateView], absolute: Any) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from smartstadt.core import tabular
 
-    from smartstadt.inventory.spreadsheets import workbook_bytes, xlsx_cells
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Kooperationspotenziale")
-    sheet.freeze_panes = "A2"
-    header = []
-    for title in EXPORT_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in export_rows(views, absolute):
-        sheet.append(xlsx_cells(sheet, row))
-    return workbook_bytes(workbook)
+    return tabular.xlsx_bytes(EXPORT_HEADERS, export_rows(views, absolute), sheet="Kooperationspotenziale")
 
 
 def export_json(views: Sequence[CandidateView], absolute: Any, filters: CooperationFilters) -> bytes:

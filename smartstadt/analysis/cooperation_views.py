@@ -9,16 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from smartstadt.core import tabular
 from smartstadt.core.permissions import SignedInRequest
 
 from . import cooperation
 
 PAGE_SIZE = 10
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def _filters(request: HttpRequest) -> cooperation.CooperationFilters:
@@ -84,6 +80,4 @@ def cooperation_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     name = f"kooperationspotenziale-{filters.region.slug}"
     if filters.municipality is not None:
         name += f"-{filters.municipality.slug}"
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate().isoformat()}.{fmt}"'
-    return response
+    return tabular.download(content, fmt=fmt, filename=f"{name}-{timezone.localdate().isoformat()}")

@@ -24,6 +24,7 @@ FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
 }
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_SHEET_TITLE = 31  # characters, Excel's limit
