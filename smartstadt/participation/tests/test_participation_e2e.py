@@ -133,6 +133,7 @@ def test_citizen_registers_submits_supports_and_comments_on_a_phone(phone: Brows
     # Delete the account: the idea stays, without the name.
     page.click_to(page.locator("#delete-link"))
     page.locator("#confirm-delete").check()
+    page.locator("#delete-password").fill("zug-um-sieben-2026")  # deleting the account asks for the password
     page.click_to(page.locator("#delete-form button[type=submit]"))
     idea.refresh_from_db()
     assert idea.author is None

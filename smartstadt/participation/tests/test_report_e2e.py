@@ -85,6 +85,10 @@ def test_progress_page_while_the_worker_renders(screen: BrowserPage) -> None:
     _fits(page)
     page.screenshot(path=str(SCREENSHOT_DIR / f"report-progress-{page.width}.png"), full_page=True)
     # htmx asks for the fragment every second; the finished rendering replaces the bar with the download link
-    RenderedDocument.objects.filter(pk=document.pk).update(status=RenderStatus.DONE, progress=100, file="x.pdf")
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    stored = default_storage.save("documents/x.pdf", ContentFile(b"%PDF-1.4\n"))  # a missing file offers a new one
+    RenderedDocument.objects.filter(pk=document.pk).update(status=RenderStatus.DONE, progress=100, file=stored)
     page.locator("#document-progress a[href$='/datei/']").wait_for()
     page.check()
