@@ -343,6 +343,13 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+def stall_seconds() -> int:
+    """After how long without progress a running import counts as stalled (see ``docs/operations.md``)."""
+    lease = int(getattr(settings, "TASK_LEASE_SECONDS", 60))
+    attempts = int(getattr(settings, "TASK_MAX_ATTEMPTS", 2))
+    return max(300, 2 * lease * attempts)
+
+
 class ImportRun(models.Model):
     """One uploaded spreadsheet between its check and the confirmed import, with the progress and the result.
 
@@ -386,6 +393,15 @@ class ImportRun(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but without a sign of life for longer than a worker's lease and its retries: the worker that
+        had it died, and the file may be discarded (an import writes in one transaction, so nothing was saved)."""
+        if not self.is_running:
+            return False
+        quiet = timezone.now() - self.updated_at
+        return quiet.total_seconds() > stall_seconds()
 
     @property
     def percent(self) -> int:

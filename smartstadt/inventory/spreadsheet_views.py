@@ -124,7 +124,8 @@ def _context(place: Municipality, state: ImportRun) -> dict[str, Any]:
         "summary_errors": errors[:50],
         "rows": rows[:PREVIEW_LIMIT],
         "more_rows": max(0, len(rows) - PREVIEW_LIMIT),
-        "running": state.is_running,
+        "running": state.is_running and not state.is_stalled,
+        "stalled": state.is_stalled,
         "percent": state.percent,
         "can_confirm": state.status == ImportStatus.CHECKED and result and not errors,
         # warnings: rows that look like an existing entry or another row (smartstadt/analysis/duplicates.py)
@@ -170,7 +171,7 @@ def import_confirm(request: SignedInRequest, municipality: str, token: str) -> H
 def import_discard(request: SignedInRequest, municipality: str, token: str) -> HttpResponse:
     place = _importing_municipality(request, municipality)
     state = _pending(request, place, token)
-    if state.is_running:
+    if state.is_running and not state.is_stalled:
         messages.error(request, _("The file is being processed and cannot be discarded now."))
         return redirect("inventory:import_detail", municipality=place.slug, token=token)
     imports.discard(token)

@@ -287,3 +287,30 @@ def test_workspace_links_to_import_and_export_for_the_team(client_as):
     assert IMPORT_URL in page
     assert "/arbeitsbereich/bestand/stadt-a/export.xlsx" in page
     assert IMPORT_URL not in client_as("editor_a").get("/arbeitsbereich/bestand/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_running_import_cannot_be_discarded_but_a_stalled_one_can(city, client_as):
+    """A worker killed mid-check leaves the run "checking" for ever: after its lease it counts as stalled, the page
+    says so and the file can be discarded."""
+    import datetime
+
+    from django.utils import timezone
+
+    from smartstadt.inventory.models import stall_seconds
+
+    client = client_as("team_a")
+    detail = upload(client, xlsx(good_rows()))["Location"]
+    token = detail.rstrip("/").rsplit("/", 1)[-1]
+    imports.update(token, status="checking", phase="check", done=13, total=100)
+    client.post(f"{detail}verwerfen/")
+    assert ImportRun.objects.filter(token=token).exists()  # still running: not discarded
+    assert "import-stalled" not in client.get(detail).content.decode()
+
+    quiet_since = timezone.now() - datetime.timedelta(seconds=stall_seconds() + 1)
+    ImportRun.objects.filter(token=token).update(updated_at=quiet_since)
+    page = client.get(detail).content.decode()
+    assert 'id="import-stalled"' in page
+    assert "Es wurde nichts gespeichert" in page
+    assert client.post(f"{detail}verwerfen/").status_code == 302
+    assert not ImportRun.objects.filter(token=token).exists()
