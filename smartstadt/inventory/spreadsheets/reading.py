@@ -46,10 +46,24 @@ def detect_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
+# A cell longer than this is refused with its row and column (the csv module's own limit of 128 KiB would
+# otherwise end the reading with a bare "field larger than field limit").
+MAX_CELL_CHARACTERS = 131_072
+
+
 def _read_csv(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     """Rows as (record number, values): a spreadsheet program shows each record as one row."""
     text = decode_csv(data)
-    yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text)), start=1)
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text) + 1))  # the length is checked per cell in read_table
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text)), start=1)
+    except csv.Error as error:
+        raise SpreadsheetError(
+            [RowError(None, "", _("The CSV file cannot be read: %(error)s.") % {"error": error})]
+        ) from None
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
@@ -90,6 +104,19 @@ def read_table(data: bytes, filename: str) -> Table:
             continue
         if not any(cell_text(value) for value in values):
             continue
+        for position, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+                column = headers[position] if position < len(headers) else str(position + 1)
+                raise SpreadsheetError(
+                    [
+                        RowError(
+                            number,
+                            column,
+                            _("The cell is too long: at most %(max)s characters.")
+                            % {"max": f"{MAX_CELL_CHARACTERS:,}".replace(",", ".")},
+                        )
+                    ]
+                )
         rows.append((number, values))
         if len(rows) > MAX_ROWS:
             raise SpreadsheetError(
@@ -98,5 +125,9 @@ def read_table(data: bytes, filename: str) -> Table:
     if not headers:
         raise SpreadsheetError(
             [RowError(None, "", _("The file is empty; the first row must hold the column headers."))]
+        )
+    if not rows:
+        raise SpreadsheetError(
+            [RowError(None, "", _("The file has column headers but no rows: there is nothing to import."))]
         )
     return Table(headers=headers, rows=rows)

@@ -421,3 +421,26 @@ def test_command_writes_the_template_and_exports(city, tmp_path):
     out = io.StringIO()
     call_command("import_inventory", str(tmp_path / "export.xlsx"), "--municipality", "stadt-a", stdout=out)
     assert "unverändert: 3" in out.getvalue()
+
+
+# --- Bad files (issue 11, item 7) ----------------------------------------------------------------------------
+
+
+def test_a_csv_cell_over_128_kib_names_its_row_and_column():
+    from django.utils import translation
+
+    data = (";".join(spreadsheets.HEADERS) + "\r\nA-1;" + "x" * 200_000 + "\r\n").encode("utf-8")
+    with translation.override("de"), pytest.raises(spreadsheets.SpreadsheetError) as caught:
+        spreadsheets.read_table(data, "bestand.csv")
+    [error] = caught.value.errors
+    assert (error.row, error.column) == (2, "Titel")
+    assert str(error) == "Zeile 2, Spalte „Titel“: Die Zelle ist zu lang: höchstens 131.072 Zeichen."
+
+
+def test_a_file_with_headers_only_says_there_is_nothing_to_import():
+    from django.utils import translation
+
+    data = (";".join(spreadsheets.HEADERS) + "\r\n").encode("utf-8")
+    with translation.override("de"), pytest.raises(spreadsheets.SpreadsheetError) as caught:
+        spreadsheets.read_table(data, "bestand.csv")
+    assert "keine Zeilen" in str(caught.value.errors[0])
