@@ -203,6 +203,16 @@ def live_demo(transactional_db: Any, live_server: Any) -> Any:
         ContentType.objects.all().delete()
         ContentType.objects.clear_cache()
         connection.creation.deserialize_db_from_string(DEMO_SNAPSHOT["default"])
+        # The rows come back with their keys; the sequences must point past them, whatever a test before set them
+        # to (a restore resets them to its own highest keys).
+        from django.apps import apps
+        from django.core.management.color import no_style
+
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
     return live_server
 
 
