@@ -108,14 +108,14 @@ COLUMNS: tuple[Column, ...] = (
         "lead_organisation",
         "organisation",
         gettext_lazy("Name (or short name) of an organisation of the municipality that is on the platform already."),
-        "Stadtwerke Oberhausen",
+        "STOAG",
     ),
     Column(
         "Partner",
         "partners",
         "organisations",
         gettext_lazy("Organisations of the region on the platform, separated by “;”."),
-        "Hochschule Ruhr West; Wirtschaftsförderung",
+        "Fraunhofer UMSICHT; OWT",
     ),
     Column(
         "Stadtteile",

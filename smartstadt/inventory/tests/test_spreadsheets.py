@@ -444,3 +444,23 @@ def test_a_file_with_headers_only_says_there_is_nothing_to_import():
     with translation.override("de"), pytest.raises(spreadsheets.SpreadsheetError) as caught:
         spreadsheets.read_table(data, "bestand.csv")
     assert "keine Zeilen" in str(caught.value.errors[0])
+
+
+@pytest.mark.django_db
+def test_the_templates_example_row_is_valid_for_the_demo_region(demo_region):
+    """A newcomer who copies the template's examples into a row gets no error in Oberhausen."""
+    from smartstadt.core.permissions import System
+    from smartstadt.inventory.spreadsheets.columns import COLUMNS
+    from smartstadt.regions.models import Municipality
+
+    headers = [column.header for column in COLUMNS]
+    rows = [{column.header: column.example for column in COLUMNS}]
+    result = spreadsheets.import_entries(
+        actor=System("Test"),
+        municipality=Municipality.objects.get(slug="oberhausen"),
+        data=xlsx(rows, headers=headers),
+        filename="beispiel.xlsx",
+        dry_run=True,
+    )
+    assert [str(error) for error in result.errors] == []
+    assert result.created == 1
