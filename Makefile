@@ -64,7 +64,7 @@ install: system-deps $(PY_STAMP) $(NODE_STAMP) $(MO_FILE) $(STATIC_STAMP) local-
 run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py show_demo_logins --url http://127.0.0.1:$(PORT)
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py serve --port $(PORT)
+	$(PY) manage.py serve --port $(PORT)
 
 test: install browser-deps
 	$(PY) -m pytest
