@@ -51,10 +51,11 @@ $(STATIC_STAMP): $(PY_STAMP) $(NODE_STAMP) config/settings.py $(shell find stati
 	@touch $@
 
 # The local profile for commands in a new shell (see config/settings.py, LOCAL_ENV); written only where the
-# Makefile's DEBUG=1 is in effect, never by an install with DEBUG=0.
+# Makefile's DEBUG=1 is in effect, never by an install with DEBUG=0; the port only changes when one is given
+# (`make run PORT=8300`), so a later `make test` keeps it.
 local-env:
 	@mkdir -p var
-	@if [ "$(DEBUG)" = "1" ]; then \
+	@if [ "$(DEBUG)" = "1" ] && { [ ! -f var/local.env ] || [ "$(origin PORT)" != "file" ]; }; then \
 		printf '# Lokales Profil, von make install geschrieben (im Betrieb nicht vorhanden).\nDEBUG=1\nSITE_URL=http://127.0.0.1:%s\n' "$(PORT)" > var/local.env; \
 	fi
 
